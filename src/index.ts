@@ -1,0 +1,1 @@
+export { RealtimeVoice } from './realtime-voice.js';
