@@ -3,7 +3,8 @@
 // Options: --only=node|browser, --files=<comma-separated globs or paths> (narrows the selected runner),
 // SKIP_BUILD=1 to reuse dist/.
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, readFileSync, readdirSync, rmSync, statSync, existsSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync, statSync, existsSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { findChromium } from './find-chromium.mjs';
 
@@ -16,9 +17,8 @@ const args = Object.fromEntries(
 const only = args.only;
 const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..');
 process.chdir(root);
-const results = path.join(root, '.test-results');
-rmSync(results, { recursive: true, force: true });
-mkdirSync(results, { recursive: true });
+// Per-run scratch directory, so that concurrent runs never read each other's counts.
+const results = mkdtempSync(path.join(os.tmpdir(), 'rv-test-'));
 
 function run(cmd, argv, env = {}) {
   const r = spawnSync(cmd, argv, { stdio: 'inherit', env: { ...process.env, ...env } });
