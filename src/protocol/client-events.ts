@@ -1,0 +1,76 @@
+// GA client events (protocol.md §4). Strict: GA rejects unknown parameters, so do we.
+import { optBool, optStr, str, unionOf, z, type EventUnion } from './zod.js';
+import { ClientItemSchema, ItemReferenceSchema } from './items.js';
+import {
+  AudioFormatSchema,
+  MaxOutputTokensSchema,
+  OutputModalitiesSchema,
+  PromptSchema,
+  ReasoningSchema,
+  SessionConfigSchema,
+  ToolChoiceSchema,
+  ToolSchema,
+  VoiceSchema,
+} from './session.js';
+
+/** `response.create.response` (GA `RealtimeResponseCreateParams`, protocol.md §4). */
+export const ResponseCreateParamsSchema = z.strictObject({
+  conversation: z.optional(z.union([z.enum(['auto', 'none']), str])),
+  input: z.optional(z.array(z.union([ClientItemSchema, ItemReferenceSchema]))),
+  instructions: optStr,
+  output_modalities: z.optional(OutputModalitiesSchema),
+  audio: z.optional(
+    z.strictObject({
+      output: z.optional(z.strictObject({ format: z.optional(AudioFormatSchema), voice: z.optional(VoiceSchema) })),
+    }),
+  ),
+  tools: z.optional(z.array(ToolSchema)),
+  tool_choice: z.optional(ToolChoiceSchema),
+  max_output_tokens: z.optional(MaxOutputTokensSchema),
+  // Up to 16 pairs; keys up to 64 characters, values up to 512.
+  metadata: z.optional(
+    z.nullable(
+      z
+        .record(str.check(z.maxLength(64)), str.check(z.maxLength(512)))
+        .check(z.refine((m) => Object.keys(m).length <= 16, 'at most 16 metadata pairs')),
+    ),
+  ),
+  prompt: z.optional(PromptSchema),
+  reasoning: z.optional(ReasoningSchema),
+  parallel_tool_calls: optBool,
+});
+
+const clientEvent = <T extends string, S extends z.core.$ZodLooseShape>(type: T, shape: S) =>
+  z.strictObject({ type: z.literal(type), event_id: optStr, ...shape });
+
+/** Every GA client event schema, keyed by its `type`. */
+export const ClientEventSchemas = {
+  'session.update': clientEvent('session.update', { session: SessionConfigSchema }),
+  'input_audio_buffer.append': clientEvent('input_audio_buffer.append', { audio: str }),
+  'input_audio_buffer.commit': clientEvent('input_audio_buffer.commit', {}),
+  'input_audio_buffer.clear': clientEvent('input_audio_buffer.clear', {}),
+  'conversation.item.create': clientEvent('conversation.item.create', {
+    item: ClientItemSchema,
+    previous_item_id: optStr,
+  }),
+  'conversation.item.retrieve': clientEvent('conversation.item.retrieve', { item_id: str }),
+  'conversation.item.truncate': clientEvent('conversation.item.truncate', {
+    item_id: str,
+    content_index: z.int().check(z.nonnegative()),
+    audio_end_ms: z.int().check(z.nonnegative()),
+  }),
+  'conversation.item.delete': clientEvent('conversation.item.delete', { item_id: str }),
+  'response.create': clientEvent('response.create', { response: z.optional(ResponseCreateParamsSchema) }),
+  'response.cancel': clientEvent('response.cancel', { response_id: optStr }),
+  'output_audio_buffer.clear': clientEvent('output_audio_buffer.clear', {}),
+} as const;
+
+type Schemas = typeof ClientEventSchemas;
+/** Any GA client event (discriminated on `type`). */
+export type ClientEvent = EventUnion<Schemas>;
+export type ClientEventType = ClientEvent['type'];
+export type ClientEventOf<T extends ClientEventType> = Extract<ClientEvent, { type: T }>;
+export type ResponseCreateParams = z.infer<typeof ResponseCreateParamsSchema>;
+
+/** Union schema of all client events (the parser itself dispatches through `ClientEventSchemas`). */
+export const ClientEventSchema = unionOf(ClientEventSchemas);

@@ -1,0 +1,181 @@
+// The one entry point for frames: JSON text or parsed objects in, a typed result out, never a throw.
+import type { z } from './zod.js';
+import { ClientEventSchemas, type ClientEvent } from './client-events.js';
+import { ServerEventSchemas, type ServerEvent } from './server-events.js';
+
+/** One problem found in a known event, at a dotted path such as `session.audio.input.turn_detection.threshold`. */
+export interface ParseIssue {
+  path: string;
+  code: 'unknown_key' | 'missing' | 'invalid_type' | 'invalid_value';
+  message: string;
+}
+
+/** Why a frame was refused. `eventType` and `issues` are set for `schema_mismatch`. */
+export interface ParseError {
+  code: 'invalid_json' | 'binary_frame' | 'not_an_object' | 'missing_type' | 'schema_mismatch' | 'too_large' | 'unsafe_key';
+  message: string;
+  eventType?: string;
+  issues?: ParseIssue[];
+}
+
+/** A known event (validated), an unknown event (passed through untouched) or an error. */
+export type ParseResult<E> =
+  | { ok: true; known: true; event: E }
+  | { ok: true; known: false; event: { type: string; [k: string]: unknown } }
+  | { ok: false; error: ParseError };
+
+export interface ParseOptions {
+  /** Longest text frame accepted, in UTF-16 code units. Default 8 MiB. */
+  maxLength?: number;
+}
+
+const DEFAULT_MAX_LENGTH = 8 * 1024 * 1024;
+// Real events nest about 8 deep; the limits stop hostile nesting and cyclic objects before zod recurses.
+const MAX_DEPTH = 64;
+const MAX_OBJECTS = 100_000;
+const UNSAFE_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
+const toTag = Object.prototype.toString;
+const hasOwn = Object.prototype.hasOwnProperty;
+
+type Schema = z.ZodMiniType;
+type Failure = { ok: false; error: ParseError };
+type Issue = z.core.$ZodIssue;
+
+const fail = (code: ParseError['code'], message: string, extra?: Partial<ParseError>): Failure => ({
+  ok: false,
+  error: { code, message, ...extra },
+});
+
+function isBinary(data: unknown): boolean {
+  if (ArrayBuffer.isView(data)) return true;
+  const tag = toTag.call(data);
+  return tag === '[object ArrayBuffer]' || tag === '[object SharedArrayBuffer]' || tag === '[object Blob]' || tag === '[object File]';
+}
+
+// Walks the whole value once: refuses prototype-polluting keys anywhere and bounds depth and size.
+function scan(root: object): Failure | undefined {
+  const stack: Array<[unknown, number]> = [[root, 0]];
+  let objects = 0;
+  while (stack.length > 0) {
+    const [value, depth] = stack.pop()!;
+    if (depth > MAX_DEPTH) return fail('too_large', `event nests deeper than ${MAX_DEPTH} levels`);
+    if (++objects > MAX_OBJECTS) return fail('too_large', `event holds more than ${MAX_OBJECTS} objects`);
+    if (Array.isArray(value)) {
+      for (const child of value) if (child !== null && typeof child === 'object') stack.push([child, depth + 1]);
+      continue;
+    }
+    for (const key of Object.keys(value as object)) {
+      if (UNSAFE_KEYS.has(key)) return fail('unsafe_key', `refused key "${key}"`);
+      const child = (value as Record<string, unknown>)[key];
+      if (child !== null && typeof child === 'object') stack.push([child, depth + 1]);
+    }
+  }
+  return undefined;
+}
+
+function valueAt(root: unknown, path: readonly PropertyKey[]): unknown {
+  let value = root;
+  for (const key of path) {
+    if (value === null || typeof value !== 'object') return undefined;
+    value = (value as Record<PropertyKey, unknown>)[key];
+  }
+  return value;
+}
+
+const describe = (v: unknown): string => (v === null ? 'null' : Array.isArray(v) ? 'array' : typeof v);
+
+function mapIssue(issue: Issue, root: unknown, out: ParseIssue[]): void {
+  const base = issue.path.map(String).join('.');
+  if (issue.code === 'unrecognized_keys') {
+    for (const key of issue.keys) {
+      out.push({ path: base ? `${base}.${key}` : key, code: 'unknown_key', message: `unknown key "${key}"` });
+    }
+    return;
+  }
+  const value = valueAt(root, issue.path);
+  if (value === undefined) {
+    out.push({ path: base, code: 'missing', message: 'required field is missing' });
+    return;
+  }
+  if (issue.code === 'invalid_type') {
+    out.push({ path: base, code: 'invalid_type', message: `expected ${issue.expected}, got ${describe(value)}` });
+    return;
+  }
+  if (issue.code === 'invalid_union' && !issue.discriminator && issue.errors.length > 0) {
+    // Every alternative refused the value's type (e.g. a number where string | {id} is allowed).
+    const typeOnly = issue.errors.every((branch) => branch.some((i) => i.code === 'invalid_type' && i.path.length === 0));
+    if (typeOnly) {
+      out.push({ path: base, code: 'invalid_type', message: `unexpected ${describe(value)}` });
+      return;
+    }
+  }
+  out.push({ path: base, code: 'invalid_value', message: valueMessage(issue) });
+}
+
+function valueMessage(issue: Issue): string {
+  switch (issue.code) {
+    case 'invalid_value':
+      return `expected ${issue.values.map((v) => JSON.stringify(v)).join(' | ')}`;
+    case 'too_big':
+      return issue.origin === 'number' || issue.origin === 'int' ? `must be at most ${issue.maximum}` : `must have at most ${issue.maximum} entries`;
+    case 'too_small':
+      return issue.origin === 'number' || issue.origin === 'int' ? `must be at least ${issue.minimum}` : `must have at least ${issue.minimum} entries`;
+    case 'invalid_union':
+      return issue.discriminator ? `unknown "${issue.discriminator}"` : 'matches none of the allowed shapes';
+    default:
+      return issue.message || 'invalid value';
+  }
+}
+
+function parseWith<E>(data: unknown, schemas: Readonly<Record<string, Schema>>, options?: ParseOptions): ParseResult<E> {
+  try {
+    let obj: unknown = data;
+    if (typeof data === 'string') {
+      const max = options?.maxLength ?? DEFAULT_MAX_LENGTH;
+      if (data.length > max) return fail('too_large', `frame of ${data.length} characters exceeds ${max}`);
+      try {
+        obj = JSON.parse(data);
+      } catch {
+        return fail('invalid_json', 'frame is not valid JSON');
+      }
+    } else if (isBinary(data)) {
+      return fail('binary_frame', 'binary frame where a JSON text event was expected');
+    }
+    if (obj === null || typeof obj !== 'object' || Array.isArray(obj)) {
+      return fail('not_an_object', `event is ${describe(obj)}, not an object`);
+    }
+    const refused = scan(obj);
+    if (refused) return refused;
+    const type = (obj as { type?: unknown }).type;
+    if (typeof type !== 'string' || type === '') return fail('missing_type', 'event has no string "type"');
+    const schema = hasOwn.call(schemas, type) ? schemas[type] : undefined;
+    if (!schema) return { ok: true, known: false, event: obj as { type: string } };
+    const result = schema.safeParse(obj);
+    if (result.success) return { ok: true, known: true, event: result.data as E };
+    const issues: ParseIssue[] = [];
+    for (const issue of result.error.issues) mapIssue(issue, obj, issues);
+    const first = issues[0];
+    const detail = first ? `: ${first.path || '(event)'} ${first.message}` : '';
+    return fail('schema_mismatch', `"${type}" does not match its schema${detail}`, { eventType: type, issues });
+  } catch (err) {
+    // Getters that throw, hostile proxies, stack exhaustion: reported, never rethrown.
+    return fail('not_an_object', `event could not be read: ${err instanceof Error ? err.message : String(err)}`);
+  }
+}
+
+/**
+ * Parses one server → client frame. `data` is a JSON text frame or an already-parsed object; binary
+ * frames, oversized text (`maxLength`, default 8 MiB), unsafe keys and schema violations come back as
+ * a typed `ParseError`. Unknown event types pass through untouched with `known: false`. Never throws.
+ */
+export function parseServerEvent(data: unknown, options?: ParseOptions): ParseResult<ServerEvent> {
+  return parseWith<ServerEvent>(data, ServerEventSchemas, options);
+}
+
+/**
+ * Parses one client → server frame with the strict GA client schemas (unknown keys are refused, as
+ * GA refuses them). Same input forms and guarantees as {@link parseServerEvent}. Never throws.
+ */
+export function parseClientEvent(data: unknown, options?: ParseOptions): ParseResult<ClientEvent> {
+  return parseWith<ClientEvent>(data, ClientEventSchemas, options);
+}
