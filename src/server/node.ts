@@ -59,7 +59,7 @@ function toRequest(req: IncomingMessage): Request {
 }
 
 async function writeResponse(response: Response, res: ServerResponse): Promise<void> {
-  const body = Buffer.from(await response.arrayBuffer());
+  const body = new Uint8Array(await response.arrayBuffer());
   if (res.headersSent) {
     res.end();
     return;
