@@ -36,6 +36,7 @@ const MAX_OBJECTS = 100_000;
 const UNSAFE_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
 const toTag = Object.prototype.toString;
 const hasOwn = Object.prototype.hasOwnProperty;
+const GENERIC = 'Invalid input';
 
 type Schema = z.ZodMiniType;
 type Failure = { ok: false; error: ParseError };
@@ -105,7 +106,7 @@ function mapIssue(issue: Issue, root: unknown, out: ParseIssue[]): void {
     // Every alternative refused the value's type (e.g. a number where string | {id} is allowed).
     const typeOnly = issue.errors.every((branch) => branch.some((i) => i.code === 'invalid_type' && i.path.length === 0));
     if (typeOnly) {
-      out.push({ path: base, code: 'invalid_type', message: `unexpected ${describe(value)}` });
+      out.push({ path: base, code: 'invalid_type', message: `${valueMessage(issue)}, got ${describe(value)}` });
       return;
     }
   }
@@ -121,9 +122,11 @@ function valueMessage(issue: Issue): string {
     case 'too_small':
       return issue.origin === 'number' || issue.origin === 'int' ? `must be at least ${issue.minimum}` : `must have at least ${issue.minimum} entries`;
     case 'invalid_union':
-      return issue.discriminator ? `unknown "${issue.discriminator}"` : 'matches none of the allowed shapes';
+      if (issue.discriminator) return `unknown "${issue.discriminator}"`;
+      // Our unions carry a message naming the allowed shapes; zod/mini's own text is generic.
+      return issue.message && issue.message !== GENERIC ? issue.message : 'matches none of the allowed shapes';
     default:
-      return issue.message || 'invalid value';
+      return issue.message && issue.message !== GENERIC ? issue.message : 'invalid value';
   }
 }
 

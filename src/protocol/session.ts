@@ -47,7 +47,7 @@ export const SemanticVadSchema = z.strictObject({
 export const TurnDetectionSchema = z.discriminatedUnion('type', [ServerVadSchema, SemanticVadSchema]);
 
 /** A built-in voice name (e.g. "marin") or a custom voice `{ id }`. */
-export const VoiceSchema = z.union([str, z.strictObject({ id: str })]);
+export const VoiceSchema = z.union([str, z.strictObject({ id: str })], 'expected a voice name or { id }');
 
 export const AudioInputConfigSchema = z.strictObject({
   format: z.optional(AudioFormatSchema),
@@ -101,13 +101,19 @@ export const ToolChoiceSchema = z.union([
   z.enum(['none', 'auto', 'required']),
   z.strictObject({ type: z.literal('function'), name: str }),
   z.strictObject({ type: z.literal('mcp'), server_label: str, name: z.optional(z.nullable(str)) }),
-]);
+], 'expected "none" | "auto" | "required" | { type: "function", name } | { type: "mcp", server_label }');
 
 /** 1..4096 tokens, or "inf" for the model maximum. */
-export const MaxOutputTokensSchema = z.union([z.int().check(z.gte(1), z.lte(4096)), z.literal('inf')]);
+export const MaxOutputTokensSchema = z.union(
+  [z.int().check(z.gte(1), z.lte(4096)), z.literal('inf')],
+  'expected an integer 1..4096 or "inf"',
+);
 
 /** GA output is audio (with a transcript) or text, never both. */
-export const OutputModalitiesSchema = z.union([z.tuple([z.literal('audio')]), z.tuple([z.literal('text')])]);
+export const OutputModalitiesSchema = z.union(
+  [z.tuple([z.literal('audio')]), z.tuple([z.literal('text')])],
+  'expected ["audio"] or ["text"] (GA allows one output modality)',
+);
 
 export const TracingSchema = z.nullable(
   z.union([
@@ -123,7 +129,7 @@ export const TruncationSchema = z.union([
     retention_ratio: num.check(z.gte(0), z.lte(1)),
     token_limits: z.optional(z.strictObject({ post_instructions: optNonNegInt })),
   }),
-]);
+], 'expected "auto" | "disabled" | { type: "retention_ratio", retention_ratio }');
 
 export const PromptSchema = z.nullable(
   z.strictObject({
