@@ -1,5 +1,6 @@
 // GA client events (protocol.md §4). Strict: GA rejects unknown parameters, so do we.
-import { optBool, optStr, str, unionOf, z, type EventUnion } from './zod.js';
+import * as z from 'zod/mini';
+import { optBool, optStr, str, eventSchemas, unionOf, type EventUnion } from './zod.js';
 import { ClientItemSchema, ItemReferenceSchema } from './items.js';
 import {
   AudioFormatSchema,
@@ -40,30 +41,24 @@ export const ResponseCreateParamsSchema = z.strictObject({
   parallel_tool_calls: optBool,
 });
 
-const clientEvent = <T extends string, S extends z.core.$ZodLooseShape>(type: T, shape: S) =>
-  z.strictObject({ type: z.literal(type), event_id: optStr, ...shape });
-
 /** Every GA client event schema, keyed by its `type`. */
-export const ClientEventSchemas = {
-  'session.update': clientEvent('session.update', { session: SessionConfigSchema }),
-  'input_audio_buffer.append': clientEvent('input_audio_buffer.append', { audio: str }),
-  'input_audio_buffer.commit': clientEvent('input_audio_buffer.commit', {}),
-  'input_audio_buffer.clear': clientEvent('input_audio_buffer.clear', {}),
-  'conversation.item.create': clientEvent('conversation.item.create', {
-    item: ClientItemSchema,
-    previous_item_id: optStr,
-  }),
-  'conversation.item.retrieve': clientEvent('conversation.item.retrieve', { item_id: str }),
-  'conversation.item.truncate': clientEvent('conversation.item.truncate', {
+export const ClientEventSchemas = eventSchemas(z.strictObject, {
+  'session.update': { session: SessionConfigSchema },
+  'input_audio_buffer.append': { audio: str },
+  'input_audio_buffer.commit': {},
+  'input_audio_buffer.clear': {},
+  'conversation.item.create': { item: ClientItemSchema, previous_item_id: optStr },
+  'conversation.item.retrieve': { item_id: str },
+  'conversation.item.truncate': {
     item_id: str,
     content_index: z.int().check(z.nonnegative()),
     audio_end_ms: z.int().check(z.nonnegative()),
-  }),
-  'conversation.item.delete': clientEvent('conversation.item.delete', { item_id: str }),
-  'response.create': clientEvent('response.create', { response: z.optional(ResponseCreateParamsSchema) }),
-  'response.cancel': clientEvent('response.cancel', { response_id: optStr }),
-  'output_audio_buffer.clear': clientEvent('output_audio_buffer.clear', {}),
-} as const;
+  },
+  'conversation.item.delete': { item_id: str },
+  'response.create': { response: z.optional(ResponseCreateParamsSchema) },
+  'response.cancel': { response_id: optStr },
+  'output_audio_buffer.clear': {},
+});
 
 type Schemas = typeof ClientEventSchemas;
 /** Any GA client event (discriminated on `type`). */

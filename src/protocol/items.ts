@@ -1,6 +1,7 @@
 // Conversation items (protocol.md §6). Two flavours: what a client may create (strict, only what GA
 // accepts) and what the server sends (loose, every documented part spelling, extra fields kept).
-import { optStr, str, z } from './zod.js';
+import * as z from 'zod/mini';
+import { optStr, str } from './zod.js';
 
 const status = z.optional(z.enum(['completed', 'incomplete', 'in_progress']));
 const itemCommon = { id: optStr, object: z.optional(z.literal('realtime.item')), status };

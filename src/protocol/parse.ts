@@ -1,5 +1,5 @@
 // The one entry point for frames: JSON text or parsed objects in, a typed result out, never a throw.
-import type { z } from './zod.js';
+import type * as z from 'zod/mini';
 import { ClientEventSchemas, type ClientEvent } from './client-events.js';
 import { ServerEventSchemas, type ServerEvent } from './server-events.js';
 
@@ -37,6 +37,7 @@ const UNSAFE_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
 const toTag = Object.prototype.toString;
 const hasOwn = Object.prototype.hasOwnProperty;
 const GENERIC = 'Invalid input';
+const BINARY_TAGS = new Set(['[object ArrayBuffer]', '[object SharedArrayBuffer]', '[object Blob]', '[object File]']);
 
 type Schema = z.ZodMiniType;
 type Failure = { ok: false; error: ParseError };
@@ -50,7 +51,7 @@ const fail = (code: ParseError['code'], message: string, extra?: Partial<ParseEr
 function isBinary(data: unknown): boolean {
   if (ArrayBuffer.isView(data)) return true;
   const tag = toTag.call(data);
-  return tag === '[object ArrayBuffer]' || tag === '[object SharedArrayBuffer]' || tag === '[object Blob]' || tag === '[object File]';
+  return BINARY_TAGS.has(tag);
 }
 
 // Walks the whole value once: refuses prototype-polluting keys anywhere and bounds depth and size.
@@ -113,14 +114,19 @@ function mapIssue(issue: Issue, root: unknown, out: ParseIssue[]): void {
   out.push({ path: base, code: 'invalid_value', message: valueMessage(issue) });
 }
 
+function limit(bound: string, value: number | bigint, origin: string): string {
+  if (origin === 'number' || origin === 'int') return `must be ${bound} ${value}`;
+  return `must have ${bound} ${value} ${origin === 'string' ? 'characters' : 'entries'}`;
+}
+
 function valueMessage(issue: Issue): string {
   switch (issue.code) {
     case 'invalid_value':
       return `expected ${issue.values.map((v) => JSON.stringify(v)).join(' | ')}`;
     case 'too_big':
-      return issue.origin === 'number' || issue.origin === 'int' ? `must be at most ${issue.maximum}` : `must have at most ${issue.maximum} entries`;
+      return limit('at most', issue.maximum, issue.origin);
     case 'too_small':
-      return issue.origin === 'number' || issue.origin === 'int' ? `must be at least ${issue.minimum}` : `must have at least ${issue.minimum} entries`;
+      return limit('at least', issue.minimum, issue.origin);
     case 'invalid_union':
       if (issue.discriminator) return `unknown "${issue.discriminator}"`;
       // Our unions carry a message naming the allowed shapes; zod/mini's own text is generic.

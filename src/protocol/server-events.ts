@@ -1,5 +1,6 @@
 // GA server events (protocol.md §5). Loose: fields the server adds later survive parsing untouched.
-import { num, optNum, optStr, str, unionOf, z, type EventUnion } from './zod.js';
+import * as z from 'zod/mini';
+import { num, optNum, optStr, str, eventSchemas, unionOf, type EventUnion } from './zod.js';
 import { ItemSchema } from './items.js';
 import { ServerSessionSchema } from './session.js';
 
@@ -87,9 +88,6 @@ export const ResponseContentPartSchema = z.looseObject({
   transcript: nullableStr,
 });
 
-const serverEvent = <T extends string, S extends z.core.$ZodLooseShape>(type: T, shape: S) =>
-  z.looseObject({ type: z.literal(type), event_id: optStr, ...shape });
-
 const itemEvent = { item: ItemSchema, previous_item_id: nullableStr };
 const itemRef = { item_id: str };
 const outputRef = { response_id: str, item_id: str, output_index: num };
@@ -98,142 +96,86 @@ const responseRef = { response_id: str };
 const mcpRef = { item_id: str, output_index: num };
 
 /** Every GA server event schema, keyed by its `type` (protocol.md §5.1-5.6). */
-export const ServerEventSchemas = {
+export const ServerEventSchemas = eventSchemas(z.looseObject, {
   // 5.1 session, conversation, errors
-  error: serverEvent('error', { error: RealtimeErrorDetailSchema }),
-  'session.created': serverEvent('session.created', { session: ServerSessionSchema }),
-  'session.updated': serverEvent('session.updated', { session: ServerSessionSchema }),
-  'conversation.created': serverEvent('conversation.created', {
-    conversation: z.looseObject({ id: optStr, object: optStr }),
-  }),
-  'conversation.item.added': serverEvent('conversation.item.added', itemEvent),
-  'conversation.item.done': serverEvent('conversation.item.done', itemEvent),
+  error: { error: RealtimeErrorDetailSchema },
+  'session.created': { session: ServerSessionSchema },
+  'session.updated': { session: ServerSessionSchema },
+  'conversation.created': { conversation: z.looseObject({ id: optStr, object: optStr }) },
+  'conversation.item.added': itemEvent,
+  'conversation.item.done': itemEvent,
   // Beta name, still in the GA SDK union; some servers send it.
-  'conversation.item.created': serverEvent('conversation.item.created', itemEvent),
-  'conversation.item.retrieved': serverEvent('conversation.item.retrieved', { item: ItemSchema }),
-  'conversation.item.truncated': serverEvent('conversation.item.truncated', {
+  'conversation.item.created': itemEvent,
+  'conversation.item.retrieved': { item: ItemSchema },
+  'conversation.item.truncated': { ...itemRef, content_index: num, audio_end_ms: num },
+  'conversation.item.deleted': itemRef,
+  'rate_limits.updated': {
+    rate_limits: z.array(z.looseObject({ name: optStr, limit: optNum, remaining: optNum, reset_seconds: optNum })),
+  },
+  // 5.2 input audio buffer
+  'input_audio_buffer.speech_started': { ...itemRef, audio_start_ms: num },
+  'input_audio_buffer.speech_stopped': { ...itemRef, audio_end_ms: num },
+  'input_audio_buffer.committed': { ...itemRef, previous_item_id: nullableStr },
+  'input_audio_buffer.cleared': {},
+  'input_audio_buffer.timeout_triggered': { ...itemRef, audio_start_ms: num, audio_end_ms: num },
+  'input_audio_buffer.dtmf_event_received': { event: str, received_at: num },
+  // 5.3 input transcription
+  'conversation.item.input_audio_transcription.delta': {
+    ...itemRef,
+    content_index: optNum,
+    delta: optStr,
+    logprobs: LogprobsSchema,
+  },
+  'conversation.item.input_audio_transcription.completed': {
     ...itemRef,
     content_index: num,
-    audio_end_ms: num,
-  }),
-  'conversation.item.deleted': serverEvent('conversation.item.deleted', itemRef),
-  'rate_limits.updated': serverEvent('rate_limits.updated', {
-    rate_limits: z.array(z.looseObject({ name: optStr, limit: optNum, remaining: optNum, reset_seconds: optNum })),
-  }),
-  // 5.2 input audio buffer
-  'input_audio_buffer.speech_started': serverEvent('input_audio_buffer.speech_started', {
-    ...itemRef,
-    audio_start_ms: num,
-  }),
-  'input_audio_buffer.speech_stopped': serverEvent('input_audio_buffer.speech_stopped', {
-    ...itemRef,
-    audio_end_ms: num,
-  }),
-  'input_audio_buffer.committed': serverEvent('input_audio_buffer.committed', {
-    ...itemRef,
-    previous_item_id: nullableStr,
-  }),
-  'input_audio_buffer.cleared': serverEvent('input_audio_buffer.cleared', {}),
-  'input_audio_buffer.timeout_triggered': serverEvent('input_audio_buffer.timeout_triggered', {
-    ...itemRef,
-    audio_start_ms: num,
-    audio_end_ms: num,
-  }),
-  'input_audio_buffer.dtmf_event_received': serverEvent('input_audio_buffer.dtmf_event_received', {
-    event: str,
-    received_at: num,
-  }),
-  // 5.3 input transcription
-  'conversation.item.input_audio_transcription.delta': serverEvent(
-    'conversation.item.input_audio_transcription.delta',
-    { ...itemRef, content_index: optNum, delta: optStr, logprobs: LogprobsSchema },
-  ),
-  'conversation.item.input_audio_transcription.completed': serverEvent(
-    'conversation.item.input_audio_transcription.completed',
-    {
-      ...itemRef,
-      content_index: num,
-      transcript: str,
-      usage: z.optional(TranscriptionUsageSchema),
-      logprobs: LogprobsSchema,
-    },
-  ),
-  'conversation.item.input_audio_transcription.failed': serverEvent(
-    'conversation.item.input_audio_transcription.failed',
-    {
-      ...itemRef,
-      content_index: num,
-      error: z.looseObject({ type: nullableStr, code: nullableStr, message: nullableStr, param: nullableStr }),
-    },
-  ),
-  'conversation.item.input_audio_transcription.segment': serverEvent(
-    'conversation.item.input_audio_transcription.segment',
-    { ...itemRef, id: str, content_index: num, start: num, end: num, speaker: str, text: str },
-  ),
-  // 5.4 response lifecycle
-  'response.created': serverEvent('response.created', { response: RealtimeResponseSchema }),
-  'response.done': serverEvent('response.done', { response: RealtimeResponseSchema }),
-  'response.output_item.added': serverEvent('response.output_item.added', {
-    ...responseRef,
-    output_index: num,
-    item: ItemSchema,
-  }),
-  'response.output_item.done': serverEvent('response.output_item.done', {
-    ...responseRef,
-    output_index: num,
-    item: ItemSchema,
-  }),
-  'response.content_part.added': serverEvent('response.content_part.added', {
-    ...contentRef,
-    part: ResponseContentPartSchema,
-  }),
-  'response.content_part.done': serverEvent('response.content_part.done', {
-    ...contentRef,
-    part: ResponseContentPartSchema,
-  }),
-  'response.output_text.delta': serverEvent('response.output_text.delta', { ...contentRef, delta: str }),
-  'response.output_text.done': serverEvent('response.output_text.done', { ...contentRef, text: str }),
-  'response.output_audio.delta': serverEvent('response.output_audio.delta', { ...contentRef, delta: str }),
-  'response.output_audio.done': serverEvent('response.output_audio.done', contentRef),
-  'response.output_audio_transcript.delta': serverEvent('response.output_audio_transcript.delta', {
-    ...contentRef,
-    delta: str,
-  }),
-  'response.output_audio_transcript.done': serverEvent('response.output_audio_transcript.done', {
-    ...contentRef,
     transcript: str,
-  }),
-  'response.function_call_arguments.delta': serverEvent('response.function_call_arguments.delta', {
-    ...outputRef,
-    call_id: str,
-    delta: str,
-  }),
-  'response.function_call_arguments.done': serverEvent('response.function_call_arguments.done', {
-    ...outputRef,
-    call_id: str,
-    arguments: str,
-    name: optStr,
-  }),
+    usage: z.optional(TranscriptionUsageSchema),
+    logprobs: LogprobsSchema,
+  },
+  'conversation.item.input_audio_transcription.failed': {
+    ...itemRef,
+    content_index: num,
+    error: z.looseObject({ type: nullableStr, code: nullableStr, message: nullableStr, param: nullableStr }),
+  },
+  'conversation.item.input_audio_transcription.segment': {
+    ...itemRef,
+    id: str,
+    content_index: num,
+    start: num,
+    end: num,
+    speaker: str,
+    text: str,
+  },
+  // 5.4 response lifecycle
+  'response.created': { response: RealtimeResponseSchema },
+  'response.done': { response: RealtimeResponseSchema },
+  'response.output_item.added': { ...responseRef, output_index: num, item: ItemSchema },
+  'response.output_item.done': { ...responseRef, output_index: num, item: ItemSchema },
+  'response.content_part.added': { ...contentRef, part: ResponseContentPartSchema },
+  'response.content_part.done': { ...contentRef, part: ResponseContentPartSchema },
+  'response.output_text.delta': { ...contentRef, delta: str },
+  'response.output_text.done': { ...contentRef, text: str },
+  'response.output_audio.delta': { ...contentRef, delta: str },
+  'response.output_audio.done': contentRef,
+  'response.output_audio_transcript.delta': { ...contentRef, delta: str },
+  'response.output_audio_transcript.done': { ...contentRef, transcript: str },
+  'response.function_call_arguments.delta': { ...outputRef, call_id: str, delta: str },
+  'response.function_call_arguments.done': { ...outputRef, call_id: str, arguments: str, name: optStr },
   // 5.5 WebRTC/SIP output buffer
-  'output_audio_buffer.started': serverEvent('output_audio_buffer.started', responseRef),
-  'output_audio_buffer.stopped': serverEvent('output_audio_buffer.stopped', responseRef),
-  'output_audio_buffer.cleared': serverEvent('output_audio_buffer.cleared', responseRef),
+  'output_audio_buffer.started': responseRef,
+  'output_audio_buffer.stopped': responseRef,
+  'output_audio_buffer.cleared': responseRef,
   // 5.6 MCP
-  'mcp_list_tools.in_progress': serverEvent('mcp_list_tools.in_progress', itemRef),
-  'mcp_list_tools.completed': serverEvent('mcp_list_tools.completed', itemRef),
-  'mcp_list_tools.failed': serverEvent('mcp_list_tools.failed', itemRef),
-  'response.mcp_call_arguments.delta': serverEvent('response.mcp_call_arguments.delta', {
-    ...outputRef,
-    delta: str,
-  }),
-  'response.mcp_call_arguments.done': serverEvent('response.mcp_call_arguments.done', {
-    ...outputRef,
-    arguments: str,
-  }),
-  'response.mcp_call.in_progress': serverEvent('response.mcp_call.in_progress', mcpRef),
-  'response.mcp_call.completed': serverEvent('response.mcp_call.completed', mcpRef),
-  'response.mcp_call.failed': serverEvent('response.mcp_call.failed', mcpRef),
-} as const;
+  'mcp_list_tools.in_progress': itemRef,
+  'mcp_list_tools.completed': itemRef,
+  'mcp_list_tools.failed': itemRef,
+  'response.mcp_call_arguments.delta': { ...outputRef, delta: str },
+  'response.mcp_call_arguments.done': { ...outputRef, arguments: str },
+  'response.mcp_call.in_progress': mcpRef,
+  'response.mcp_call.completed': mcpRef,
+  'response.mcp_call.failed': mcpRef,
+});
 
 type Schemas = typeof ServerEventSchemas;
 /** Any GA server event (discriminated on `type`). */

@@ -1,6 +1,7 @@
 // GA session configuration (protocol.md §3). Client-side shapes are strict: GA answers an unknown
 // field with `unknown_parameter`, so we refuse it before it reaches the wire.
-import { num, optBool, optNum, optStr, str, z } from './zod.js';
+import * as z from 'zod/mini';
+import { num, optBool, optNum, optStr, str } from './zod.js';
 
 const nonNegInt = z.int().check(z.nonnegative());
 const optNonNegInt = z.optional(nonNegInt);

@@ -1,7 +1,8 @@
+// Imported by every schema module before it builds a schema (ES modules evaluate imports first).
 import * as z from 'zod/mini';
 
-// Must run before any schema is built: zod probes `new Function` at construction, which a strict CSP
-// reports as a violation even though the probe's exception is caught.
+// Must run before any object schema is built: zod probes `new Function` at construction, which a
+// strict CSP reports as a violation even though the probe's exception is caught.
 z.config({ jitless: true });
 
 // Shared primitive instances (schemas are immutable), kept out of the public index.
@@ -14,8 +15,24 @@ export const optBool = z.optional(z.boolean());
 /** Union of the values of a `type`-keyed schema map: the event type its schemas describe. */
 export type EventUnion<S extends Record<string, z.ZodMiniType>> = { [K in keyof S]: z.infer<S[K]> }[keyof S];
 
+type EventShape<K extends string, S> = { type: z.ZodMiniLiteral<K>; event_id: typeof optStr } & S;
+type EventSchemas<M, C extends z.core.$ZodObjectConfig> = {
+  [K in keyof M & string]: z.ZodMiniObject<EventShape<K, M[K]>, C>;
+};
+
+/**
+ * Builds one object schema per event from a `type` -> fields map, adding `type` (the key, as a
+ * literal) and the optional `event_id`, so a type is written once and cannot drift from its key.
+ */
+export function eventSchemas<C extends z.core.$strict | z.core.$loose, M extends Record<string, z.core.$ZodLooseShape>>(
+  object: (shape: z.core.$ZodLooseShape) => z.ZodMiniObject<z.core.$ZodLooseShape, C>,
+  shapes: M,
+): EventSchemas<M, C> {
+  const out: Record<string, unknown> = {};
+  for (const type of Object.keys(shapes)) out[type] = object({ type: z.literal(type), event_id: optStr, ...shapes[type] });
+  return out as EventSchemas<M, C>;
+}
+
 /** One discriminated-union schema over a `type`-keyed map of event schemas. */
 export const unionOf = <S extends Record<string, z.core.$ZodTypeDiscriminable>>(schemas: S) =>
   z.discriminatedUnion('type', Object.values(schemas) as unknown as [S[keyof S], ...Array<S[keyof S]>]);
-
-export { z };

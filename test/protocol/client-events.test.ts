@@ -322,10 +322,14 @@ describe('parseClientEvent is strict, as GA is', () => {
     expect(refusedWith({ ...base, audio_end_ms: -1 }).issues?.[0]).to.deep.include({ path: 'audio_end_ms', code: 'invalid_value' });
   });
 
-  it('limits response metadata to 16 pairs', () => {
+  it('limits response metadata to 16 pairs of at most 64/512 characters', () => {
     const metadata = Object.fromEntries(Array.from({ length: 17 }, (_, i) => [`k${i}`, 'v']));
     const error = refusedWith({ type: 'response.create', response: { metadata } });
     expect(error.issues?.[0]).to.deep.include({ path: 'response.metadata', code: 'invalid_value' });
+    const long = refusedWith({ type: 'response.create', response: { metadata: { note: 'x'.repeat(513) } } });
+    expect(long.issues).to.deep.equal([
+      { path: 'response.metadata.note', code: 'invalid_value', message: 'must have at most 512 characters' },
+    ]);
   });
 
   it('passes unknown client event types through, like the server parser', () => {
