@@ -15,4 +15,4 @@ export type {
   TokenSessionConfig,
 } from './token-handler.js';
 export { toNodeListener } from './node.js';
-export type { NodeListener, NodeListenerOptions } from './node.js';
+export type { NodeListener, NodeListenerOptions, NodeRequestLike, NodeResponseLike } from './node.js';
