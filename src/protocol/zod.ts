@@ -1,9 +1,6 @@
-// Imported by every schema module before it builds a schema (ES modules evaluate imports first).
+// Shared helpers for the schema modules. zod/mini builds objects without the eval-based JIT of
+// classic zod, so no `new Function` probe runs and strict CSPs stay quiet (test/protocol/csp.test.ts).
 import * as z from 'zod/mini';
-
-// Must run before any object schema is built: zod probes `new Function` at construction, which a
-// strict CSP reports as a violation even though the probe's exception is caught.
-z.config({ jitless: true });
 
 // Shared primitive instances (schemas are immutable), kept out of the public index.
 export const str = z.string();

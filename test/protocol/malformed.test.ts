@@ -67,7 +67,7 @@ describe('parseServerEvent: malformed frames come back as typed errors, never th
     // The limit is adjustable for callers that expect big frames.
     const result = parseServerEvent(big, { maxLength: 11 * 1024 * 1024 });
     expect(result.ok ? 'ok' : result.error.code).to.equal('schema_mismatch'); // parsed, then missing ids
-    expect(refused('{"type":"x"}'.padEnd(100, ' ') , (d) => parseServerEvent(d, { maxLength: 50 })).code).to.equal('too_large');
+    expect(refused('{"type":"x"}'.padEnd(100, ' '), (d) => parseServerEvent(d, { maxLength: 50 })).code).to.equal('too_large');
   });
 
   it('response.output_audio.delta with delta: 123 -> schema_mismatch, invalid_type at "delta"', () => {
