@@ -1,6 +1,8 @@
-// `npm run build`: the self-contained bundles (Vite) and the type declarations (tsc).
+// `npm run build`: the self-contained browser bundles (Vite), the Node/edge entry points (esbuild)
+// and the type declarations (tsc).
 import { spawnSync } from 'node:child_process';
 import { rmSync } from 'node:fs';
+import { build } from 'esbuild';
 
 function step(name, cmd, args) {
   const r = spawnSync(cmd, args, { stdio: 'inherit' });
@@ -12,4 +14,11 @@ function step(name, cmd, args) {
 
 rmSync('dist', { recursive: true, force: true });
 step('bundles', process.execPath, ['node_modules/vite/bin/vite.js', 'build', '--logLevel', 'warn']);
+
+// The token handler runs on any Fetch-API runtime (Node, Workers, Deno, Bun): platform-neutral ESM, no deps.
+await build({
+  entryPoints: { server: 'src/server/index.ts' },
+  outdir: 'dist', bundle: true, format: 'esm', platform: 'neutral', target: 'es2022', logLevel: 'warning',
+});
+
 step('type declarations', process.execPath, ['node_modules/typescript/bin/tsc', '-p', 'tsconfig.build.json']);
