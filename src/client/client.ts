@@ -1,0 +1,807 @@
+// RealtimeClient: one realtime conversation over WebSocket. It fetches tokens, connects in the safe
+// order, queues what is sent before the session is configured, keeps one response at a time, runs
+// tools, keeps the conversation text, and reconnects (re-seeding the text history) when the socket
+// drops or the 60-minute session ends. No DOM element, no Lit: any page can use it alone.
+import {
+  base64ToPcm16,
+  conversationItemCreate,
+  conversationItemTruncate,
+  functionCallOutput,
+  inputAudioBufferAppend,
+  inputAudioBufferClear,
+  inputAudioBufferCommit,
+  parseClientEvent,
+  parseServerEvent,
+  pcm16ToBase64,
+  responseCancel,
+  responseCreate,
+  sessionUpdate,
+  transcriptionSessionUpdate,
+  userText,
+  type ClientEvent,
+  type RealtimeResponse,
+  type RealtimeSessionConfig,
+  type ResponseCreateParams,
+  type ResponseUsage,
+  type ServerEvent,
+  type ServerSession,
+  type Tool,
+  type TranscriptionSessionConfig,
+} from '../protocol/index.js';
+import { Backoff, type BackoffOptions } from './backoff.js';
+import { systemClock, type Clock } from './clock.js';
+import { Conversation, type ConversationOptions } from './conversation.js';
+import { Emitter } from './emitter.js';
+import { ResponseSequencer } from './responses.js';
+import { SendQueue, type AudioDropReason } from './send-queue.js';
+import { fetchToken, normalizeToken, TokenCache, TokenError, type RealtimeToken, type TokenResponse } from './token.js';
+import { ToolRunner, type RealtimeTool, type ToolCall } from './tools.js';
+
+/** The lifecycle of a client. `idle` until the first `connect()`. */
+export type ClientState = 'idle' | 'connecting' | 'ready' | 'reconnecting' | 'closed';
+
+/** The smallest WebSocket surface the client uses; the browser's WebSocket satisfies it. */
+export interface WebSocketLike {
+  readonly readyState: number;
+  readonly bufferedAmount: number;
+  send(data: string): void;
+  close(code?: number, reason?: string): void;
+  addEventListener(type: 'open' | 'message' | 'close' | 'error', listener: (event: any) => void): void;
+  removeEventListener(type: 'open' | 'message' | 'close' | 'error', listener: (event: any) => void): void;
+}
+
+export type CreateWebSocket = (url: string, protocols: string[]) => WebSocketLike;
+
+export interface RealtimeClientOptions {
+  /** The site's token endpoint: POST `{}` answers `{ value, expires_at, url? }` or `{ client_secret: {...} }`. */
+  tokenUrl?: string;
+  /** Instead of `tokenUrl`: any function that returns the same shapes (or the secret as a string). */
+  getToken?: (signal?: AbortSignal) => Promise<TokenResponse>;
+  /** Realtime WebSocket URL (default `wss://api.openai.com/v1/realtime`); a token's `url` overrides it. */
+  url?: string;
+  /** Model, sent as `?model=`. Omit when the token already binds one. */
+  model?: string;
+  /** Session configuration sent with every `session.update` (`type: "realtime"` is added). */
+  session?: Omit<RealtimeSessionConfig, 'type'>;
+  /** Transcription-only mode: connects with `?intent=transcription` and sends this transcription session. */
+  transcription?: Omit<TranscriptionSessionConfig, 'type'>;
+  /** WebSocket factory (default `(url, protocols) => new WebSocket(url, protocols)`). */
+  createWebSocket?: CreateWebSocket;
+  /** fetch used for `tokenUrl` (default: the global fetch). */
+  fetch?: typeof fetch;
+  /** Time and timers (default: the system clock). */
+  clock?: Clock;
+  /** Tools registered from the start. */
+  tools?: RealtimeTool[];
+  /** Default time a tool may take before the model is told it timed out (default 15000 ms). */
+  toolTimeoutMs?: number;
+  /** Reconnect policy after a drop, or false to close instead (default 5 attempts, 500 ms to 15 s). */
+  reconnect?: BackoffOptions | false;
+  /** Reconnect with a fresh session when the server ends one with `session_expired` (default true). */
+  rollover?: boolean;
+  /** Milliseconds of microphone audio kept while not ready, sent once ready (default 3000). */
+  preConnectBufferMs?: number;
+  /** Socket bytes in flight above which audio is held (then dropped, oldest first, and reported). Default 256 KiB. */
+  highWaterMark?: number;
+  /** Accept a standard `sk-` key from the token source. It would be visible to every visitor. */
+  allowStandardKey?: boolean;
+  /** Token request timeout (default 10000 ms). */
+  tokenTimeoutMs?: number;
+  /** Time from socket creation to a configured session before the attempt counts as failed (default 15000 ms). */
+  connectTimeoutMs?: number;
+  /** Budget of the text history replayed into a new session (default 100 items, 24000 characters). */
+  history?: { maxItems?: number; maxChars?: number };
+  /** Options of the conversation state (item cap). */
+  conversation?: ConversationOptions;
+}
+
+/** A failure the client reports: `fatal` ones close it. */
+export interface ClientErrorDetail {
+  code: string;
+  message: string;
+  fatal: boolean;
+  /** The server's error payload, when the server sent it. */
+  server?: { type?: string; code?: string | null; param?: string | null; event_id?: string | null };
+}
+
+/** Error thrown by `connect()` when the client closes before it is ready. */
+export class RealtimeClientError extends Error {
+  override readonly name = 'RealtimeClientError';
+  constructor(
+    readonly code: string,
+    message: string,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+  }
+}
+
+/** Events of `RealtimeClient.on`, with their detail types. */
+export interface RealtimeClientEventMap {
+  /** The state changed; `reason` says why (e.g. `connection_lost`, `session_expired`, `client`, `authentication`). */
+  state: { state: ClientState; reason: string; message?: string; attempt?: number };
+  /** Every event the server sent that parsed (known or of an unknown type), after the client handled it. */
+  'server-event': ServerEvent | { type: string; [key: string]: unknown };
+  /** Every event the client put on the wire. */
+  'client-event': ClientEvent;
+  error: ClientErrorDetail;
+  /** Assistant audio, decoded to PCM16 (24 kHz mono by default). Deltas of truncated or cancelled items are not emitted. */
+  audio: { itemId: string; contentIndex: number; responseId: string; pcm: Int16Array };
+  'speech-started': { itemId: string; audioStartMs: number };
+  'speech-stopped': { itemId: string; audioEndMs: number };
+  response: { phase: 'created' | 'done'; response: RealtimeResponse };
+  /** A call of a tool without a handler: answer with `respond(result)` (a string, or anything JSON). */
+  'tool-call': ToolCall & { respond(result: unknown): void };
+  /** Timings in ms and usage: `tokenMs`/`connectMs` when ready, `firstAudioMs` at a reply's first audio, `usage` at its end. */
+  metrics: { tokenMs?: number; connectMs?: number; firstAudioMs?: number; usage?: ResponseUsage; responseId?: string };
+  /** Microphone audio lost because too much waited before ready, or the socket was congested. */
+  'audio-dropped': { frames: number; reason: AudioDropReason };
+}
+
+type Phase = 'none' | 'token' | 'open' | 'created' | 'updated' | 'ready';
+
+const DEFAULT_URL = 'wss://api.openai.com/v1/realtime';
+const SAMPLE_RATE = 24_000;
+/** Server errors after which reconnecting cannot help. */
+const FATAL_TYPES = new Set(['authentication_error', 'permission_error']);
+const FATAL_CODES = new Set(['invalid_api_key', 'invalid_client_secret', 'beta_api_shape_disabled', 'insufficient_quota', 'model_not_found']);
+/** Token failures worth retrying (the endpoint may come back). */
+const RETRYABLE_TOKEN = new Set(['token_network', 'token_timeout']);
+/** Audio of this many recently cancelled items/responses is dropped on arrival. */
+const CANCELLED_KEPT = 32;
+
+/**
+ * A realtime voice conversation over WebSocket (OpenAI Realtime GA).
+ *
+ * ```ts
+ * const client = new RealtimeClient({ tokenUrl: '/api/realtime-token', session: { instructions: 'Be brief.' } });
+ * client.on('audio', ({ pcm }) => player.push(pcm));
+ * await client.connect();
+ * client.appendAudio(micFrame);
+ * ```
+ */
+export class RealtimeClient {
+  /** The conversation text, in server order. */
+  readonly conversation: Conversation;
+  readonly #emitter = new Emitter<RealtimeClientEventMap>();
+  readonly #o: RealtimeClientOptions;
+  readonly #clock: Clock;
+  readonly #tokens: TokenCache;
+  readonly #queue: SendQueue<ClientEvent>;
+  readonly #responses: ResponseSequencer<ResponseCreateParams>;
+  readonly #tools: ToolRunner;
+  readonly #backoff: Backoff | undefined;
+  #session: Omit<RealtimeSessionConfig, 'type'>;
+  #state: ClientState = 'idle';
+  #reason = 'not_connected';
+  #lastAttempt: number | undefined;
+  #phase: Phase = 'none';
+  #socket: WebSocketLike | undefined;
+  #detach: (() => void) | undefined;
+  #generation = 0;
+  #abort: AbortController | undefined;
+  #timer: unknown;
+  #connectWaiters: { resolve(): void; reject(e: RealtimeClientError): void }[] = [];
+  #everReady = false;
+  #rollingOver = false;
+  #eventSeq = 0;
+  #sessionUpdateId: string | undefined;
+  #serverSession: ServerSession | undefined;
+  #audioProduced = false;
+  #cancelledItems: string[] = [];
+  #cancelledResponses: string[] = [];
+  #tokenMs = 0;
+  #socketAt = 0;
+  #turnEndAt: number | undefined;
+  #firstAudioSeen = new Set<string>();
+
+  constructor(options: RealtimeClientOptions) {
+    if (!options.tokenUrl && !options.getToken) throw new TypeError('RealtimeClient needs tokenUrl or getToken.');
+    this.#o = options;
+    this.#clock = options.clock ?? systemClock;
+    this.#session = structuredCloneSafe(options.session ?? {});
+    this.conversation = new Conversation({ now: () => this.#clock.now(), ...options.conversation });
+    this.#tokens = new TokenCache(() => this.#fetchToken(), { clock: this.#clock });
+    this.#backoff = options.reconnect === false ? undefined : new Backoff(options.reconnect ?? {});
+    this.#queue = new SendQueue<ClientEvent>({
+      transmit: (event) => this.#transmit(event),
+      bufferedAmount: () => this.#socket?.bufferedAmount ?? 0,
+      audioEvent: (pcm) => inputAudioBufferAppend(pcm16ToBase64(pcm)),
+      onAudioDropped: (frames, reason) => this.#emitter.emit('audio-dropped', { frames, reason }),
+      capacityFrames: Math.round(((options.preConnectBufferMs ?? 3000) * SAMPLE_RATE) / 1000),
+      highWaterMark: options.highWaterMark,
+    });
+    this.#responses = new ResponseSequencer<ResponseCreateParams>((params) => {
+      const eventId = this.#nextEventId();
+      if (params?.conversation !== 'none') this.#turnEndAt ??= this.#clock.now();
+      this.#queue.send(responseCreate(params, { eventId }));
+      return eventId;
+    });
+    this.#tools = new ToolRunner({
+      clock: this.#clock,
+      defaultTimeoutMs: options.toolTimeoutMs,
+      sendOutput: (callId, output) => this.#queue.send(conversationItemCreate(functionCallOutput(callId, output))),
+      requestResponse: () => this.#responses.request(),
+      unhandled: (call, respond) => {
+        if (!this.#emitter.has('tool-call')) return false;
+        this.#emitter.emit('tool-call', { ...call, respond });
+        return true;
+      },
+    });
+    for (const tool of options.tools ?? []) this.#tools.register(tool);
+  }
+
+  /** The current state. */
+  get state(): ClientState {
+    return this.#state;
+  }
+
+  /** Why the client is in its current state (a code such as `connected`, `connection_lost`, `session_expired`). */
+  get stateReason(): string {
+    return this.#reason;
+  }
+
+  /** The effective session configuration the server last reported (session.created / session.updated). */
+  get serverSession(): ServerSession | undefined {
+    return this.#serverSession;
+  }
+
+  /** Listens to an event; returns a function that removes the listener. */
+  on<K extends keyof RealtimeClientEventMap>(type: K, listener: (detail: RealtimeClientEventMap[K]) => void): () => void {
+    return this.#emitter.on(type, listener);
+  }
+
+  /** Removes a listener added with `on`. */
+  off<K extends keyof RealtimeClientEventMap>(type: K, listener: (detail: RealtimeClientEventMap[K]) => void): void {
+    this.#emitter.off(type, listener);
+  }
+
+  /** Fetches a token ahead of `connect()` (call it on hover or focus). Never rejects. */
+  prefetchToken(): Promise<void> {
+    return this.#tokens.prefetch();
+  }
+
+  /**
+   * Connects and resolves once the session is configured (`ready`). Rejects with a
+   * `RealtimeClientError` if the client closes first (token failure, refused, attempts spent,
+   * `disconnect()`). Calling it while connecting joins that attempt; while ready, resolves at once.
+   */
+  connect(): Promise<void> {
+    if (this.#state === 'ready') return Promise.resolve();
+    const waiting = new Promise<void>((resolve, reject) => this.#connectWaiters.push({ resolve, reject }));
+    if (this.#state === 'idle' || this.#state === 'closed') {
+      this.#backoff?.reset();
+      this.#everReady = false;
+      if (this.conversation.size > 0) this.#newSession(); // a later connect continues the conversation
+      void this.#attempt('connecting', 'connect');
+    }
+    return waiting;
+  }
+
+  /** Closes the connection for good (until the next `connect()`); the conversation text stays. */
+  disconnect(): void {
+    this.#close('client', 'Disconnected by the client.');
+  }
+
+  /**
+   * Sends microphone audio (PCM16 mono at 24 kHz). Before `ready` the newest few seconds are kept
+   * and sent once ready; on a congested socket audio may be dropped (reported by `audio-dropped`).
+   */
+  appendAudio(pcm: Int16Array): void {
+    if (this.#state === 'closed') return;
+    this.#queue.sendAudio(pcm);
+  }
+
+  /** Commits the input audio as a user turn (push-to-talk, or VAD off). */
+  commitAudio(): void {
+    this.#queue.send(inputAudioBufferCommit());
+  }
+
+  /** Drops uncommitted input audio, held or on the server. */
+  clearAudio(): void {
+    this.#queue.clearAudio();
+    this.#queue.send(inputAudioBufferClear());
+  }
+
+  /** Adds a user text message and asks for a response (after the active one, if any). */
+  sendText(text: string): void {
+    this.#queue.send(conversationItemCreate(userText(text)));
+    this.#responses.request();
+  }
+
+  /**
+   * Asks for a response. At most one default-conversation response runs at a time: a request made
+   * while one is active waits for its end. `{ conversation: 'none' }` (out-of-band) goes at once.
+   */
+  createResponse(params?: ResponseCreateParams): void {
+    this.#responses.request(params);
+  }
+
+  /** Cancels the active response, drops waiting requests, and stops its audio. Does nothing if none runs. */
+  cancelResponse(): void {
+    const target = this.#responses.cancel();
+    if (!target) return;
+    if (target.responseId) remember(this.#cancelledResponses, target.responseId);
+    this.#queue.send(responseCancel(target.responseId));
+  }
+
+  /**
+   * Tells the server the user heard only `audioEndMs` of an assistant item (barge-in). Later audio
+   * of that item is dropped. `audioEndMs` is clamped to the audio received for it.
+   */
+  truncate(itemId: string, contentIndex: number, audioEndMs: number): void {
+    remember(this.#cancelledItems, itemId);
+    const item = this.conversation.get(itemId);
+    const received = item?.content[contentIndex]?.audioMs;
+    const ms = Math.max(0, Math.floor(received === undefined ? audioEndMs : Math.min(audioEndMs, received)));
+    this.conversation.truncate(itemId, contentIndex, ms);
+    // Items of an earlier connection exist now only as replayed text: there is no audio to cut.
+    if (item && item.session === this.conversation.session) this.#queue.send(conversationItemTruncate(itemId, contentIndex, ms));
+  }
+
+  /**
+   * Changes the session live (instructions, voice, turn detection, transcription, tools...). Kept
+   * for later reconnects. The voice is locked once the model has spoken: then a new voice waits for
+   * the next session and an `error` with code `voice_locked` says so. Throws a TypeError for a
+   * patch GA would refuse.
+   */
+  updateSession(patch: Omit<RealtimeSessionConfig, 'type'>): void {
+    const send = structuredCloneSafe(patch);
+    const voice = patch.audio?.output?.voice;
+    if (voice !== undefined && this.#audioProduced && JSON.stringify(voice) !== JSON.stringify(this.#serverSession?.audio?.output?.voice)) {
+      delete send.audio!.output!.voice;
+      if (Object.keys(send.audio!.output!).length === 0) delete send.audio!.output;
+      if (Object.keys(send.audio!).length === 0) delete send.audio;
+      this.#emitter.emit('error', {
+        code: 'voice_locked',
+        message: 'The voice cannot change after the model has spoken in this session; it applies from the next session.',
+        fatal: false,
+      });
+    }
+    if (send.tools !== undefined) send.tools = this.#mergeTools(send.tools);
+    const event = sessionUpdate(send);
+    validate(event);
+    this.#session = deepMerge(this.#session, structuredCloneSafe(patch));
+    if (this.#transcriptionMode) return;
+    // Once the handshake's session.update is out, a change must follow it (queued until ready).
+    if (Object.keys(send).length > 0 && (this.#phase === 'ready' || this.#phase === 'updated')) this.#queue.send(event);
+  }
+
+  /** Adds (or replaces) a tool; when ready the session's tool list is updated at once. */
+  registerTool(tool: RealtimeTool): void {
+    this.#tools.register(tool);
+    this.#sendTools();
+  }
+
+  /** Removes a tool by name; returns whether it existed. */
+  unregisterTool(name: string): boolean {
+    const existed = this.#tools.unregister(name);
+    if (existed) this.#sendTools();
+    return existed;
+  }
+
+  // ---- connection ---------------------------------------------------------------------------
+
+  get #transcriptionMode(): boolean {
+    return this.#o.transcription !== undefined;
+  }
+
+  async #fetchToken(): Promise<RealtimeToken> {
+    const clock = this.#clock;
+    if (this.#o.getToken) {
+      let body: TokenResponse;
+      try {
+        body = await this.#o.getToken(this.#abort?.signal);
+      } catch (error) {
+        if (error instanceof TokenError) throw error;
+        throw new TokenError('token_network', `getToken failed: ${error instanceof Error ? error.message : String(error)}`, undefined, { cause: error });
+      }
+      return normalizeToken(body, { now: clock.now(), allowStandardKey: this.#o.allowStandardKey });
+    }
+    return fetchToken(this.#o.tokenUrl!, {
+      fetch: this.#o.fetch,
+      clock,
+      timeoutMs: this.#o.tokenTimeoutMs,
+      allowStandardKey: this.#o.allowStandardKey,
+    });
+  }
+
+  async #attempt(state: 'connecting' | 'reconnecting', reason: string): Promise<void> {
+    const generation = ++this.#generation;
+    this.#abort = new AbortController();
+    this.#setState(state, reason, undefined, this.#backoff?.attempts || undefined);
+    this.#phase = 'token';
+    const started = this.#clock.now();
+    let token: RealtimeToken;
+    try {
+      // A first connect may use the prefetched token; after a drop always a fresh one.
+      token = await this.#tokens.get({ fresh: this.#everReady, signal: this.#abort.signal });
+    } catch (error) {
+      if (generation !== this.#generation) return;
+      const e = error instanceof TokenError ? error : new TokenError('token_network', String(error));
+      this.#failAttempt(e.code, e.message, RETRYABLE_TOKEN.has(e.code) || (e.code === 'token_http_error' && (e.status ?? 0) >= 500));
+      return;
+    }
+    if (generation !== this.#generation) return;
+    this.#tokenMs = this.#clock.now() - started;
+    this.#open(token, generation);
+  }
+
+  #open(token: RealtimeToken, generation: number): void {
+    const url = this.#realtimeUrl(token.url ?? this.#o.url ?? DEFAULT_URL);
+    const create = this.#o.createWebSocket ?? ((u, p) => new WebSocket(u, p));
+    let socket: WebSocketLike;
+    try {
+      socket = create(url, ['realtime', 'openai-insecure-api-key.' + token.value]);
+    } catch (error) {
+      this.#failAttempt('connect_failed', `The WebSocket could not be created: ${error instanceof Error ? error.message : String(error)}`, false);
+      return;
+    }
+    this.#socket = socket;
+    this.#socketAt = this.#clock.now();
+    this.#phase = 'open';
+    this.#clock.clearTimeout(this.#timer);
+    this.#timer = this.#clock.setTimeout(() => {
+      if (generation === this.#generation && this.#phase !== 'ready') {
+        this.#failAttempt('connect_timeout', `The session was not ready within ${this.#o.connectTimeoutMs ?? 15_000} ms.`, true);
+      }
+    }, this.#o.connectTimeoutMs ?? 15_000);
+
+    // Nothing may escape a socket handler: every one is guarded, and stale sockets are ignored.
+    const guard = <E>(fn: (event: E) => void) => (event: E) => {
+      if (this.#socket !== socket) return;
+      try {
+        fn(event);
+      } catch (error) {
+        this.#emitter.emit('error', { code: 'internal_error', message: `realtime-voice client bug: ${error instanceof Error ? error.message : String(error)}`, fatal: false });
+      }
+    };
+    const onOpen = guard(() => {
+      this.#phase = 'created';
+    });
+    const onMessage = guard((event: { data: unknown }) => this.#receive(event.data));
+    const onClose = guard((event: { code?: number; reason?: string }) => this.#socketClosed(event.code ?? 1006, event.reason ?? ''));
+    const onError = guard(() => {
+      /* a close event always follows; it carries what little the browser tells */
+    });
+    socket.addEventListener('open', onOpen);
+    socket.addEventListener('message', onMessage);
+    socket.addEventListener('close', onClose);
+    socket.addEventListener('error', onError);
+    this.#detach = () => {
+      socket.removeEventListener('open', onOpen);
+      socket.removeEventListener('message', onMessage);
+      socket.removeEventListener('close', onClose);
+      socket.removeEventListener('error', onError);
+    };
+  }
+
+  #realtimeUrl(base: string): string {
+    const query = this.#transcriptionMode ? 'intent=transcription' : this.#o.model ? 'model=' + encodeURIComponent(this.#o.model) : '';
+    if (!query) return base;
+    return base + (base.includes('?') ? '&' : '?') + query;
+  }
+
+  #receive(data: unknown): void {
+    const result = parseServerEvent(data);
+    if (!result.ok) {
+      this.#emitter.emit('error', { code: 'malformed_event', message: `A server frame was ignored: ${result.error.message}`, fatal: false });
+      return;
+    }
+    if (result.known) this.#handle(result.event);
+    else if (result.event.type === 'transcription_session.updated') this.#sessionUpdated();
+    this.#emitter.emit('server-event', result.event);
+  }
+
+  #handle(event: ServerEvent): void {
+    this.conversation.apply(event);
+    switch (event.type) {
+      case 'session.created':
+        this.#serverSession = event.session;
+        if (this.#phase === 'created' || this.#phase === 'open') this.#sendSessionConfig();
+        break;
+      case 'session.updated':
+        this.#serverSession = event.session;
+        this.#sessionUpdated();
+        break;
+      case 'error':
+        this.#serverError(event.error);
+        break;
+      case 'response.created':
+        this.#responses.created(event.response);
+        this.#emitter.emit('response', { phase: 'created', response: event.response });
+        break;
+      case 'response.output_item.done':
+        if (event.item.type === 'function_call') this.#tools.callCompleted(event.item, event.response_id);
+        break;
+      case 'response.done': {
+        const response = event.response;
+        for (const item of response.output ?? []) if (item.type === 'function_call') this.#tools.callCompleted(item, response.id);
+        this.#responses.done(response);
+        this.#tools.responseDone(response.id);
+        this.#emitter.emit('response', { phase: 'done', response });
+        if (response.usage) this.#emitter.emit('metrics', { usage: response.usage, responseId: response.id });
+        if (response.conversation_id !== null) this.#turnEndAt = undefined;
+        break;
+      }
+      case 'response.output_audio.delta':
+        this.#audioDelta(event);
+        break;
+      case 'input_audio_buffer.speech_started':
+        this.#emitter.emit('speech-started', { itemId: event.item_id, audioStartMs: event.audio_start_ms });
+        break;
+      case 'input_audio_buffer.speech_stopped':
+        this.#turnEndAt = this.#clock.now();
+        this.#emitter.emit('speech-stopped', { itemId: event.item_id, audioEndMs: event.audio_end_ms });
+        break;
+      default:
+        break;
+    }
+  }
+
+  #audioDelta(event: Extract<ServerEvent, { type: 'response.output_audio.delta' }>): void {
+    this.#audioProduced = true;
+    if (this.#cancelledItems.includes(event.item_id) || this.#cancelledResponses.includes(event.response_id)) return;
+    if (!this.#firstAudioSeen.has(event.response_id)) {
+      this.#firstAudioSeen.add(event.response_id);
+      if (this.#firstAudioSeen.size > CANCELLED_KEPT) this.#firstAudioSeen.delete(this.#firstAudioSeen.values().next().value!);
+      if (this.#turnEndAt !== undefined) {
+        this.#emitter.emit('metrics', { firstAudioMs: this.#clock.now() - this.#turnEndAt, responseId: event.response_id });
+      }
+    }
+    if (!this.#emitter.has('audio')) return;
+    this.#emitter.emit('audio', {
+      itemId: event.item_id,
+      contentIndex: event.content_index,
+      responseId: event.response_id,
+      pcm: base64ToPcm16(event.delta),
+    });
+  }
+
+  #sendSessionConfig(): void {
+    this.#phase = 'updated';
+    this.#sessionUpdateId = this.#nextEventId();
+    let event: ClientEvent;
+    if (this.#transcriptionMode) {
+      const t = structuredCloneSafe(this.#o.transcription!);
+      t.audio = { ...t.audio, input: { format: { type: 'audio/pcm', rate: SAMPLE_RATE }, ...t.audio?.input } };
+      event = transcriptionSessionUpdate(t, { eventId: this.#sessionUpdateId });
+    } else {
+      event = sessionUpdate(this.#fullSession(), { eventId: this.#sessionUpdateId });
+    }
+    try {
+      validate(event);
+    } catch (error) {
+      this.#close('invalid_session_config', (error as Error).message, true);
+      return;
+    }
+    this.#transmit(event);
+  }
+
+  #fullSession(): Omit<RealtimeSessionConfig, 'type'> {
+    const s = structuredCloneSafe(this.#session);
+    const pcm = { type: 'audio/pcm' as const, rate: SAMPLE_RATE as 24000 };
+    s.audio = {
+      ...s.audio,
+      input: { format: pcm, ...s.audio?.input },
+      output: { format: pcm, ...s.audio?.output },
+    };
+    const tools = this.#mergeTools(s.tools ?? []);
+    if (tools.length) s.tools = tools;
+    return s;
+  }
+
+  /** The page's session tools with the registered ones (a registered tool replaces a session tool of the same name). */
+  #mergeTools(tools: Tool[]): Tool[] {
+    const registered = this.#tools.definitions();
+    const names = new Set(registered.map((t) => t.name));
+    return [...tools.filter((t) => t.type !== 'function' || !names.has(t.name)), ...registered];
+  }
+
+  #sendTools(): void {
+    if (this.#transcriptionMode || (this.#phase !== 'ready' && this.#phase !== 'updated')) return;
+    this.#queue.send(sessionUpdate({ tools: this.#mergeTools(this.#session.tools ?? []) }));
+  }
+
+  #sessionUpdated(): void {
+    if (this.#phase !== 'updated') return;
+    this.#phase = 'ready';
+    this.#clock.clearTimeout(this.#timer);
+    if (!this.#transcriptionMode && this.conversation.session > 0) this.#reseed();
+    const reason = !this.#everReady ? 'connected' : this.#rollingOver ? 'rolled_over' : 'reconnected';
+    this.#everReady = true;
+    this.#rollingOver = false;
+    this.#backoff?.reset();
+    this.#queue.open();
+    this.#setState('ready', reason);
+    this.#emitter.emit('metrics', { tokenMs: this.#tokenMs, connectMs: this.#clock.now() - this.#socketAt });
+    const waiters = this.#connectWaiters;
+    this.#connectWaiters = [];
+    for (const w of waiters) w.resolve();
+  }
+
+  /** Replays the conversation text into the new session, before anything else is sent. */
+  #reseed(): void {
+    const seeds = this.conversation.history({ ...this.#o.history, pendingCalls: this.#tools.pendingCallIds });
+    for (const seed of seeds) {
+      const id = `rv_${this.conversation.session}_${(++this.#eventSeq).toString(36)}`;
+      this.conversation.addSeed(id, seed.localId);
+      this.#transmit(conversationItemCreate({ ...seed.item, id }));
+    }
+  }
+
+  #serverError(error: { type?: string; code?: string | null; message: string; param?: string | null; event_id?: string | null }): void {
+    const code = error.code ?? error.type ?? 'server_error';
+    if (this.#responses.error(error.code, error.event_id)) return; // our request collided with a server-made response: retried
+    if (error.code === 'session_expired') {
+      if (this.#o.rollover !== false && this.#backoff) {
+        this.#rollingOver = true;
+        this.#lost('session_expired', error.message, true);
+      } else {
+        this.#close('session_expired', error.message, true, error);
+      }
+      return;
+    }
+    const handshake = this.#phase !== 'ready' && error.event_id != null && error.event_id === this.#sessionUpdateId;
+    if (handshake) {
+      this.#close('session_config_rejected', `The server refused the session configuration: ${error.message}`, true, error);
+      return;
+    }
+    if (FATAL_TYPES.has(error.type ?? '') || FATAL_CODES.has(error.code ?? '')) {
+      this.#close(FATAL_TYPES.has(error.type ?? '') || error.code === 'invalid_api_key' ? 'authentication' : code, error.message, true, error);
+      return;
+    }
+    this.#emitter.emit('error', { code, message: error.message, fatal: false, server: error });
+  }
+
+  #socketClosed(code: number, reason: string): void {
+    const wasReady = this.#phase === 'ready';
+    this.#dropSocket();
+    const detail = `The connection closed (code ${code}${reason ? ', ' + reason : ''}).`;
+    if (wasReady) this.#lost('connection_lost', detail, false);
+    else this.#failAttempt('connect_failed', detail, true);
+  }
+
+  /** A session that was ready is gone: start over with a fresh token and replay the text. */
+  #lost(reason: string, message: string, immediate: boolean): void {
+    this.#dropSocket(true);
+    this.#newSession();
+    if (!this.#backoff) {
+      this.#close(reason, message, true);
+      return;
+    }
+    if (immediate) {
+      void this.#attempt('reconnecting', reason);
+      return;
+    }
+    this.#retry(reason, message);
+  }
+
+  /** An attempt failed before the session was ready. */
+  #failAttempt(code: string, message: string, retryable: boolean): void {
+    this.#dropSocket(true);
+    if (!retryable || !this.#backoff) {
+      this.#close(code, message, true);
+      return;
+    }
+    this.#emitter.emit('error', { code, message, fatal: false });
+    this.#retry(code, message);
+  }
+
+  #retry(reason: string, message: string): void {
+    const delay = this.#backoff!.next();
+    if (delay === null) {
+      this.#close('reconnect_failed', `Gave up after ${this.#backoff!.maxAttempts} attempts: ${message}`, true);
+      return;
+    }
+    const generation = ++this.#generation;
+    this.#phase = 'none';
+    this.#setState(this.#everReady ? 'reconnecting' : 'connecting', reason, message, this.#backoff!.attempts);
+    this.#clock.clearTimeout(this.#timer);
+    this.#timer = this.#clock.setTimeout(() => {
+      if (generation === this.#generation) void this.#attempt(this.#everReady ? 'reconnecting' : 'connecting', reason);
+    }, delay);
+  }
+
+  /** Everything a new server session needs: old state closed off, requests and tools carried over. */
+  #newSession(): void {
+    this.conversation.beginSession();
+    this.#responses.reset();
+    this.#tools.reset();
+    this.#audioProduced = false;
+    this.#cancelledResponses.length = 0;
+  }
+
+  #dropSocket(close = false): void {
+    const socket = this.#socket;
+    this.#detach?.();
+    this.#detach = undefined;
+    this.#socket = undefined;
+    this.#queue.pause();
+    this.#phase = 'none';
+    this.#clock.clearTimeout(this.#timer);
+    if (close && socket) {
+      try {
+        socket.close(1000);
+      } catch {
+        /* already closing */
+      }
+    }
+  }
+
+  #close(reason: string, message: string, isError = false, server?: ClientErrorDetail['server']): void {
+    if (this.#state === 'closed' && reason === 'client') return;
+    this.#generation++;
+    this.#abort?.abort();
+    this.#dropSocket(true);
+    this.#queue.discard();
+    this.#responses.clear();
+    this.#tools.dispose();
+    this.#rollingOver = false;
+    if (isError) this.#emitter.emit('error', { code: reason, message, fatal: true, server });
+    this.#setState('closed', reason, message);
+    const waiters = this.#connectWaiters;
+    this.#connectWaiters = [];
+    for (const w of waiters) w.reject(new RealtimeClientError(reason, message));
+  }
+
+  #transmit(event: ClientEvent): void {
+    const socket = this.#socket;
+    if (!socket) return;
+    try {
+      socket.send(JSON.stringify(event));
+    } catch (error) {
+      this.#emitter.emit('error', { code: 'send_failed', message: `Sending failed: ${error instanceof Error ? error.message : String(error)}`, fatal: false });
+      return;
+    }
+    if (this.#emitter.has('client-event')) this.#emitter.emit('client-event', event);
+  }
+
+  #setState(state: ClientState, reason: string, message?: string, attempt?: number): void {
+    if (state === this.#state && reason === this.#reason && (attempt === undefined || attempt === this.#lastAttempt)) return;
+    this.#lastAttempt = attempt;
+    this.#state = state;
+    this.#reason = reason;
+    const detail: RealtimeClientEventMap['state'] = { state, reason };
+    if (message !== undefined) detail.message = message;
+    if (attempt !== undefined) detail.attempt = attempt;
+    this.#emitter.emit('state', detail);
+  }
+
+  #nextEventId(): string {
+    return `rv_evt_${(++this.#eventSeq).toString(36)}`;
+  }
+}
+
+/** Checks an outgoing event against the strict GA schema; throws a TypeError naming the bad fields. */
+function validate(event: ClientEvent): void {
+  const result = parseClientEvent(event);
+  if (!result.ok) {
+    const issues = result.error.issues?.map((i) => `${i.path}: ${i.message}`).join('; ');
+    throw new TypeError(`Invalid ${event.type}: ${issues || result.error.message}`);
+  }
+}
+
+function remember(list: string[], id: string): void {
+  if (!list.includes(id)) list.push(id);
+  if (list.length > CANCELLED_KEPT) list.shift();
+}
+
+function isPlainObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+/** Merges `patch` into `base`: objects recursively, everything else (arrays, null) replaced. */
+function deepMerge<T>(base: T, patch: unknown): T {
+  if (!isPlainObject(base) || !isPlainObject(patch)) return patch as T;
+  const out: Record<string, unknown> = { ...base };
+  for (const [k, v] of Object.entries(patch)) {
+    if (v === undefined) continue;
+    out[k] = isPlainObject(v) && isPlainObject(out[k]) ? deepMerge(out[k], v) : v;
+  }
+  return out as T;
+}
+
+function structuredCloneSafe<T>(value: T): T {
+  return value === undefined ? value : (JSON.parse(JSON.stringify(value)) as T);
+}
