@@ -59,6 +59,6 @@ export class KeyStore {
 
 /** "sk-abc***xyz": how OpenAI echoes a wrong key in its error message. */
 export function redactKey(key: string): string {
-  if (key.length <= 8) return '***';
+  if (key.length <= 12) return `${key.slice(0, 3)}***`;
   return `${key.slice(0, 6)}${'*'.repeat(Math.min(20, key.length - 10))}${key.slice(-4)}`;
 }

@@ -143,9 +143,10 @@ export class MockSession {
   /** The session limit is reached: GA's `session_expired` error, then the socket closes. */
   expire(): void {
     if (this.closed) return;
-    const limit = this.behaviour.sessionLimitMs / 60000;
-    const minutes = Number.isInteger(limit) ? String(limit) : String(Math.round(limit * 1000) / 1000);
-    this.sendError(gaError('session_expired', `Your session hit the maximum duration of ${minutes} minutes.`));
+    const ms = this.behaviour.sessionLimitMs;
+    // GA's wording is in minutes; a test limit of a few seconds reads better in seconds.
+    const duration = ms % 60000 === 0 ? `${ms / 60000} minutes` : `${Math.round(ms) / 1000} seconds`;
+    this.sendError(gaError('session_expired', `Your session hit the maximum duration of ${duration}.`));
     this.dispose();
     this.host.close(1001, 'session_expired');
   }
