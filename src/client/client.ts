@@ -550,12 +550,14 @@ export class RealtimeClient {
       }
     }
     if (!this.#emitter.has('audio')) return;
-    this.#emitter.emit('audio', {
-      itemId: event.item_id,
-      contentIndex: event.content_index,
-      responseId: event.response_id,
-      pcm: base64ToPcm16(event.delta),
-    });
+    let pcm: Int16Array;
+    try {
+      pcm = base64ToPcm16(event.delta);
+    } catch {
+      this.#emitter.emit('error', { code: 'malformed_event', message: 'An audio delta was not valid base64; it was skipped.', fatal: false });
+      return;
+    }
+    this.#emitter.emit('audio', { itemId: event.item_id, contentIndex: event.content_index, responseId: event.response_id, pcm });
   }
 
   #sendSessionConfig(): void {
