@@ -599,7 +599,7 @@ export class MockSession {
         { name: 'tokens', limit: 40000, remaining: 39000, reset_seconds: 1.5 },
       ],
     });
-    const last = run.context.at(-1);
+    const last = latestInput(run.context);
     const tools = ((params.tools ?? this.config.tools ?? []) as MockFunctionTool[]).filter((t) => t.type === 'function');
     const toolChoice = (params.tool_choice ?? this.config.tool_choice) as Parameters<typeof pickTool>[1];
     const tool = last?.type === 'message' && last.role === 'user' ? pickTool(tools, toolChoice, userText(last)) : undefined;
@@ -609,9 +609,9 @@ export class MockSession {
     return run;
   }
 
-  /** The deterministic reply to the latest item of the context. */
+  /** The deterministic reply to the latest user message or function output of the context. */
   private replyText(context: Item[]): string {
-    const last = context.at(-1);
+    const last = latestInput(context);
     if (last?.type === 'function_call_output') {
       const call = context.find((i) => i.type === 'function_call' && i.call_id === last.call_id) ?? this.items.find((i) => i.type === 'function_call' && i.call_id === last.call_id);
       return `The ${String(call?.name ?? 'function')} tool returned: ${clip(String(last.output), 160)}`;
@@ -838,6 +838,15 @@ function userText(item: Item): string | undefined {
   const parts = (item.content as Array<Record<string, unknown>> | undefined) ?? [];
   const texts = parts.filter((p) => p.type === 'input_text').map((p) => String(p.text));
   return texts.length ? texts.join(' ') : undefined;
+}
+
+/** What a response answers: the latest user message or function output (assistant items are skipped). */
+function latestInput(context: Item[]): Item | undefined {
+  for (let i = context.length - 1; i >= 0; i--) {
+    const item = context[i]!;
+    if (item.type === 'function_call_output' || (item.type === 'message' && item.role === 'user')) return item;
+  }
+  return undefined;
 }
 
 function clip(text: string, max: number): string {
