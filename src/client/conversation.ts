@@ -272,21 +272,19 @@ export class Conversation {
         break;
       }
       case 'response.output_audio_transcript.delta':
-      case 'response.output_text.delta': {
-        const item = this.#assistant(event.item_id, event.response_id);
-        if (!item) break;
-        const part = this.#part(item, event.content_index, event.type === 'response.output_text.delta' ? 'output_text' : 'output_audio');
-        this.#setText(part, part.text + event.delta);
-        this.#emit({ kind: 'updated', item });
-        break;
-      }
+      case 'response.output_text.delta':
       case 'response.output_audio_transcript.done':
       case 'response.output_text.done': {
         const item = this.#assistant(event.item_id, event.response_id);
         if (!item) break;
-        const isText = event.type === 'response.output_text.done';
+        const isText = event.type === 'response.output_text.delta' || event.type === 'response.output_text.done';
         const part = this.#part(item, event.content_index, isText ? 'output_text' : 'output_audio');
-        this.#setText(part, isText ? event.text : event.transcript);
+        // A delta extends the text; a done event carries all of it and wins.
+        const text =
+          event.type === 'response.output_text.done' ? event.text
+          : event.type === 'response.output_audio_transcript.done' ? event.transcript
+          : part.text + event.delta;
+        this.#setText(part, text);
         this.#emit({ kind: 'updated', item });
         break;
       }
