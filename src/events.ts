@@ -1,6 +1,7 @@
 // The public DOM events of <realtime-voice>. Each one bubbles, crosses shadow roots (composed) and
 // carries a typed `detail`; the map augmentation at the end types `addEventListener` on elements,
 // `document` and `window`.
+import type { ResponseUsage } from './protocol/index.js';
 
 /** What the element is doing, as shown by the status line, `:state(...)` and the `state` property. */
 export type RealtimeVoiceState =
@@ -60,10 +61,19 @@ export interface RvErrorDetail {
   fatal: boolean;
 }
 
-/** One measurement; `ms` for durations, `usage` for `response.done` token usage. */
-export type RvMetricsDetail =
-  | { name: 'token-fetch' | 'connect' | 'first-audio' | 'barge-in'; ms: number }
-  | { name: 'usage'; responseId: string; usage: Record<string, unknown> };
+/**
+ * One measurement, in milliseconds: `tokenMs` (token fetch) and `connectMs` (socket to configured
+ * session) once connected, `firstAudioMs` (end of the user's turn to the first audio of the reply),
+ * `bargeInMs` (interruption to silence), or `usage` (tokens of a finished response, from `response.done`).
+ */
+export interface RvMetricsDetail {
+  tokenMs?: number;
+  connectMs?: number;
+  firstAudioMs?: number;
+  bargeInMs?: number;
+  usage?: ResponseUsage;
+  responseId?: string;
+}
 
 /** A raw wire event: `{ type, ... }` as received from, or sent to, the server. */
 export type RvWireDetail = { type: string; [key: string]: unknown };

@@ -114,8 +114,10 @@ export default css`
     margin: 0;
     padding: 0.375rem 0.625rem;
     border-radius: calc(var(--rv-radius) * 0.75);
-    white-space: pre-wrap;
     overflow-wrap: anywhere;
+  }
+  [part~='text'] {
+    white-space: pre-wrap;
   }
   [part~='user'] {
     align-self: flex-end;
@@ -125,8 +127,10 @@ export default css`
     align-self: flex-start;
     background: var(--rv-assistant-background);
   }
-  [part~='message'][data-final='false'] {
-    opacity: 0.8;
+  /* A line still streaming ends in an ellipsis that assistive tech does not read. */
+  [part~='message'][data-final='false']::after {
+    content: ' …' / '';
+    color: var(--rv-muted-color);
   }
   [part~='speaker'] {
     display: block;
@@ -172,6 +176,13 @@ export default css`
     border: 1px solid var(--rv-border-color);
     border-radius: calc(var(--rv-radius) * 0.5);
     background: var(--rv-background);
+  }
+  [part~='input'],
+  [part~='devices'],
+  [part~='send'],
+  [part~='end'],
+  [part~='mute'] {
+    min-block-size: 2.25rem;
   }
   [part~='send'],
   [part~='end'],

@@ -35,7 +35,7 @@ export interface RealtimeVoiceStrings {
   message: string;
   placeholder: string;
   send: string;
-  /** Mute toggle. */
+  /** Mute toggle (a toggle button: its pressed state says whether the microphone is muted). */
   mute: string;
   /** Accessible name of the microphone picker, and its first option. */
   microphone: string;
@@ -64,7 +64,7 @@ export const defaultStrings: Readonly<RealtimeVoiceStrings> = Object.freeze({
   message: 'Message',
   placeholder: 'Type a message',
   send: 'Send',
-  mute: 'Mute microphone',
+  mute: 'Mute',
   microphone: 'Microphone',
   defaultMicrophone: 'Default microphone',
 });
