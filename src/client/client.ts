@@ -120,7 +120,7 @@ export class RealtimeClientError extends Error {
 export interface RealtimeClientEventMap {
   /** The state changed; `reason` says why (e.g. `connection_lost`, `session_expired`, `client`, `authentication`). */
   state: { state: ClientState; reason: string; message?: string; attempt?: number };
-  /** Every event the server sent that parsed (known or of an unknown type), after the client handled it. */
+  /** Every event the server sent that parsed (known or of an unknown type), before the client acts on it. */
   'server-event': ServerEvent | { type: string; [key: string]: unknown };
   /** Every event the client put on the wire. */
   'client-event': ClientEvent;
@@ -488,9 +488,9 @@ export class RealtimeClient {
       this.#emitter.emit('error', { code: 'malformed_event', message: `A server frame was ignored: ${result.error.message}`, fatal: false });
       return;
     }
+    this.#emitter.emit('server-event', result.event);
     if (result.known) this.#handle(result.event);
     else if (result.event.type === 'transcription_session.updated') this.#sessionUpdated();
-    this.#emitter.emit('server-event', result.event);
   }
 
   #handle(event: ServerEvent): void {
