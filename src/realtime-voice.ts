@@ -43,7 +43,7 @@ const micIcon = svg`<svg part="icon" viewBox="0 0 24 24" aria-hidden="true" focu
  * @fires {RvErrorEvent} rv-error - `{ code, message, fatal }`: something failed. Bubbles, composed.
  * @fires {RvServerEventEvent} rv-server-event - The raw event received from the server (`{ type, ... }`). Bubbles, composed.
  * @fires {RvClientEventEvent} rv-client-event - The raw event sent to the server (`{ type, ... }`). Bubbles, composed.
- * @fires {RvMetricsEvent} rv-metrics - `{ name: 'token-fetch' | 'connect' | 'first-audio' | 'barge-in', ms }` or `{ name: 'usage', responseId, usage }`. Bubbles, composed.
+ * @fires {RvMetricsEvent} rv-metrics - `{ tokenMs?, connectMs?, firstAudioMs?, bargeInMs?, usage?, responseId? }`: a latency in ms, or the token usage of a finished response. Bubbles, composed.
  *
  * @slot icon - The main button's icon (default: a microphone).
  * @slot label - The main button's label (default: from `strings`).
@@ -59,6 +59,7 @@ const micIcon = svg`<svg part="icon" viewBox="0 0 24 24" aria-hidden="true" focu
  * @csspart user - A line the user said or typed.
  * @csspart assistant - A line from the assistant.
  * @csspart speaker - The speaker name inside a line.
+ * @csspart text - The text of a line (plain text, never HTML).
  * @csspart hint - The default empty-transcript hint.
  * @csspart error - The error message (`role="alert"`).
  * @csspart form - The text input form (`text-input`).
@@ -163,7 +164,7 @@ export class RealtimeVoice extends LitElement {
   /** Shows a text input for typed messages. */
   @property({ attribute: 'text-input', type: Boolean }) textInput = false;
 
-  /** Mutes the microphone: nothing is sent while muted. */
+  /** Mutes the microphone: silence is sent instead of the user's voice, and the microphone stays open. */
   @property({ type: Boolean }) muted = false;
 
   /** Replaces any of the labels (for other languages); as an attribute, a JSON object. */
@@ -181,7 +182,7 @@ export class RealtimeVoice extends LitElement {
   @query('[part~="base"]') private _base?: HTMLElement;
   @query('[part~="transcript"]') private _log?: HTMLElement;
 
-  private readonly _session = new SessionController(this);
+  private readonly _session = new SessionController(this, (input, output) => this._setLevels(input, output));
   private _internals?: ElementInternals;
   private _stickToBottom = true;
 
@@ -244,13 +245,8 @@ export class RealtimeVoice extends LitElement {
     return this.turnDetection === 'none';
   }
 
-  override disconnectedCallback(): void {
-    super.disconnectedCallback();
-    this._stickToBottom = true;
-  }
-
   /** Level meters write straight to the base style: no re-render per audio frame. */
-  setLevels(input: number, output: number): void {
+  private _setLevels(input: number, output: number): void {
     const style = this._base?.style;
     style?.setProperty('--rv-input-level', input.toFixed(2));
     style?.setProperty('--rv-output-level', output.toFixed(2));
@@ -360,9 +356,8 @@ export class RealtimeVoice extends LitElement {
           >
             ${entries.length
               ? entries.map(
-                  (e) => html`<p part="message ${e.role}" data-final=${e.final ? 'true' : 'false'}>
-                    <span part="speaker">${e.role === 'user' ? s.user : s.assistant}</span>${e.text}
-                  </p>`,
+                  // No whitespace inside the line: the text keeps its own line breaks (pre-wrap).
+                  (e) => html`<p part="message ${e.role}" data-final=${String(e.final)}><span part="speaker">${e.role === 'user' ? s.user : s.assistant}</span><span part="text">${e.text}</span></p>`,
                 )
               : html`<slot name="empty"><p part="hint">${s.empty}</p></slot>`}
           </div>
@@ -398,6 +393,7 @@ export class RealtimeVoice extends LitElement {
           @pointerdown=${this._onPointerDown}
           @pointerup=${this._onPointerUp}
           @pointercancel=${this._onPointerUp}
+          @blur=${this._onPointerUp}
           @keydown=${this._onButtonKey}
           @keyup=${this._onButtonKey}
           @contextmenu=${(e: Event) => ptt && e.preventDefault()}

@@ -1,42 +1,492 @@
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
-import type { RealtimeVoiceState, RvErrorDetail, TranscriptEntry } from '../events.js';
+import { RealtimeClient, type RealtimeClientOptions } from '../client/client.js';
+import type { ConversationChange, ConversationItem } from '../client/conversation.js';
+import type { RealtimeTool, ToolHandler } from '../client/tools.js';
+import type { RealtimeResponse, RealtimeSessionConfig, TurnDetection } from '../protocol/index.js';
+import {
+  RvClientEventEvent,
+  RvErrorEvent,
+  RvMetricsEvent,
+  RvServerEventEvent,
+  RvStateEvent,
+  RvToolCallEvent,
+  RvTranscriptEvent,
+  type RealtimeVoiceState,
+  type RvErrorDetail,
+  type RvWireDetail,
+  type TranscriptEntry,
+} from '../events.js';
+import { CaptureController, type CaptureSettings } from './capture-controller.js';
+import { PlaybackController, type PlaybackSettings } from './playback-controller.js';
 
 export type TurnDetectionMode = 'server_vad' | 'semantic_vad' | 'none';
 
+/** A function the assistant may call. Without `handler`, the element fires `rv-tool-call` and waits for `respond`. */
 export interface RealtimeVoiceTool {
   type: 'function';
   name: string;
   description?: string;
+  /** JSON Schema of the arguments object. */
   parameters?: Record<string, unknown>;
-  handler?: (args: unknown) => unknown;
+  /** Runs the call with the parsed arguments; its result (or resolved value) goes back to the model. */
+  handler?: ToolHandler;
+  /** Milliseconds before the call is answered with an error (default 15000). */
+  timeoutMs?: number;
 }
 
-export type SessionPatch = Record<string, unknown>;
+/** Fields of the GA session (`session.update`), without `type`. */
+export type SessionPatch = Omit<RealtimeSessionConfig, 'type'>;
 
-/** Owns the realtime session: the client, the microphone and the playback, mapped to one state. */
+/** What the session reads from the element, at connect and when a property changes. */
+export interface SessionSettings extends CaptureSettings, PlaybackSettings {
+  tokenUrl: string;
+  url: string;
+  model: string;
+  voice: string;
+  instructions: string;
+  turnDetection: TurnDetectionMode;
+  mode: 'conversation' | 'transcription';
+  output: 'audio' | 'text';
+  language: string;
+  transcriptionModel: string;
+  tools: RealtimeVoiceTool[];
+  dangerouslyAllowStandardKey: boolean;
+}
+
+type Host = ReactiveControllerHost & HTMLElement & SessionSettings;
+
+const DEFAULT_TRANSCRIPTION_MODEL = 'gpt-4o-mini-transcribe';
+/** Push-to-talk holds shorter than this many 20 ms frames are dropped: GA refuses commits under 100 ms. */
+const MIN_COMMIT_FRAMES = 5;
+const TRANSCRIPT_ITEMS = 500;
+/** Properties that change a live session through session.update. */
+const LIVE = ['instructions', 'voice', 'turnDetection', 'language', 'transcriptionModel', 'output'];
+
+/**
+ * Owns one realtime session: the RealtimeClient, the microphone (CaptureController) and the
+ * voice (PlaybackController). It maps their activity to the element's state, keeps the transcript,
+ * wires barge-in (stop playback, then truncate to what was heard) and turns everything the page
+ * should know into rv- events on the host.
+ */
 export class SessionController implements ReactiveController {
+  readonly capture: CaptureController;
+  readonly playback: PlaybackController;
   state: RealtimeVoiceState = 'idle';
-  transcript: TranscriptEntry[] = [];
+  transcript: readonly TranscriptEntry[] = [];
+  /** The error that ended the last session, until the next connect() or disconnect(). */
   error: RvErrorDetail | null = null;
-  devices: MediaDeviceInfo[] = [];
+  /** Push-to-talk is held. */
   talking = false;
-  microphoneOn = false;
+  #client: RealtimeClient | null = null;
+  #unsubscribe: (() => void)[] = [];
+  #connecting: Promise<void> | null = null;
+  #micStarting = false;
+  #thinking = false;
+  #holdFrames = 0;
+  #patches: SessionPatch[] = [];
+  #entries = new Map<string, TranscriptEntry>();
+  #levels = { input: 0, output: 0 };
+  #frame = 0;
 
-  constructor(private readonly host: ReactiveControllerHost & HTMLElement) {
+  constructor(
+    private readonly host: Host,
+    private readonly onLevels: (input: number, output: number) => void,
+  ) {
     host.addController(this);
+    const audioError = (error: { code: string; message: string }) => this.#error({ code: error.code, message: error.message, fatal: false });
+    this.capture = new CaptureController(host, {
+      onFrame: (pcm) => this.#frameCaptured(pcm),
+      onLevel: (level) => this.#level('input', level),
+      onError: audioError,
+    });
+    this.playback = new PlaybackController(host, {
+      onLevel: (level) => this.#level('output', level),
+      onSpeaking: (speaking) => this.#update(speaking ? 'playback-started' : 'playback-ended'),
+      onError: audioError,
+    });
+  }
+
+  get microphoneOn(): boolean {
+    return this.capture.active;
+  }
+
+  get devices(): MediaDeviceInfo[] {
+    return this.capture.devices;
   }
 
   hostDisconnected(): void {
     this.disconnect('host-disconnected');
+    cancelAnimationFrame(this.#frame);
+    this.#frame = 0;
   }
 
-  async connect(_options: { microphone: boolean }): Promise<void> {}
-  async startMicrophone(): Promise<void> {}
-  disconnect(_reason: string): void {}
-  async sendText(_text: string): Promise<void> {}
-  interrupt(): void {}
-  updateSession(_patch: SessionPatch): void {}
-  startTalking(): void {}
-  stopTalking(): void {}
-  propertiesChanged(_changed: Map<PropertyKey, unknown>): void {}
+  /**
+   * Opens a new session (a fresh conversation). Starts the audio synchronously, inside the user
+   * gesture that called it. Never rejects: failures end in the `error` state and `rv-error`.
+   */
+  connect({ microphone }: { microphone: boolean }): Promise<void> {
+    if (this.#client) {
+      if (microphone && !this.capture.active) return this.startMicrophone();
+      return this.#connecting ?? Promise.resolve();
+    }
+    const h = this.host;
+    this.error = null;
+    this.#thinking = false;
+    this.#entries.clear();
+    this.transcript = [];
+    if (!h.tokenUrl) {
+      this.#fatal({ code: 'token_url_missing', message: 'Set the token-url attribute to your endpoint that returns a short-lived Realtime key.', fatal: true });
+      return Promise.resolve();
+    }
+    const client = (this.#client = new RealtimeClient(this.#clientOptions()));
+    this.#listen(client);
+    for (const patch of this.#patches.splice(0)) this.#apply(client, patch);
+    const steps: Promise<unknown>[] = [client.connect()];
+    if (h.mode === 'conversation' && h.output === 'audio') steps.push(this.playback.start());
+    if (microphone) steps.push(this.#startCapture());
+    this.#update('connect');
+    const connecting = Promise.all(steps).then(
+      () => undefined,
+      (error: { code?: string; message?: string }) => {
+        if (this.#client !== client) return; // disconnected meanwhile, or the client already reported it
+        this.#fatal({ code: error.code ?? 'connect_failed', message: error.message ?? String(error), fatal: true });
+      },
+    );
+    this.#connecting = connecting.finally(() => {
+      if (this.#client === client) this.#connecting = null;
+    });
+    return this.#connecting;
+  }
+
+  /** Opens the microphone in a session that started without it (typed first). */
+  startMicrophone(): Promise<void> {
+    return this.#startCapture().catch((error: { code: string; message: string }) =>
+      this.#error({ code: error.code, message: error.message, fatal: false }),
+    );
+  }
+
+  /** Ends the session and releases everything; the transcript stays. */
+  disconnect(reason: string): void {
+    const had = this.#client !== null || this.error !== null;
+    this.error = null;
+    this.talking = false;
+    this.#teardown();
+    if (had) this.#update(reason);
+  }
+
+  async sendText(text: string): Promise<void> {
+    if (!this.#client) void this.connect({ microphone: false });
+    const client = this.#client;
+    if (!client) return; // connect failed at once (no token-url)
+    if (this.playback.speaking) this.interrupt();
+    client.sendText(text);
+    this.#thinking = this.host.mode === 'conversation';
+    this.#update('text-sent');
+    await this.#connecting;
+  }
+
+  /** Stops the assistant: cancels its response, cuts its voice and trims what was not heard. */
+  interrupt(): void {
+    const client = this.#client;
+    if (!client) return;
+    client.cancelResponse();
+    this.#thinking = false;
+    void this.#bargeIn(client);
+    this.#update('interrupt');
+  }
+
+  updateSession(patch: SessionPatch): void {
+    if (this.#client) this.#apply(this.#client, patch);
+    else this.#patches.push(patch);
+  }
+
+  startTalking(): void {
+    if (this.talking) return;
+    this.talking = true;
+    this.#holdFrames = 0;
+    const client = this.#client;
+    if (!client) void this.connect({ microphone: true });
+    else {
+      if (!this.capture.active) void this.startMicrophone();
+      if (this.playback.speaking || this.#thinking) this.interrupt();
+      client.clearAudio();
+    }
+    this.#update('talk-start');
+  }
+
+  stopTalking(): void {
+    if (!this.talking) return;
+    this.talking = false;
+    const client = this.#client;
+    if (client && this.#holdFrames >= MIN_COMMIT_FRAMES) {
+      client.commitAudio();
+      if (this.host.mode === 'conversation') {
+        client.createResponse();
+        this.#thinking = true;
+      }
+    } else client?.clearAudio();
+    this.#update('talk-end');
+  }
+
+  /** Applies property changes: mute and device at once, session fields through session.update. */
+  propertiesChanged(changed: Map<PropertyKey, unknown>): void {
+    const h = this.host;
+    if (changed.has('muted')) this.capture.setMuted(h.muted);
+    if (changed.has('inputDevice') && changed.get('inputDevice') !== undefined) this.capture.setDevice(h.inputDevice);
+    const client = this.#client;
+    if (!client || h.mode !== 'conversation') return;
+    if (LIVE.some((key) => changed.has(key) && changed.get(key) !== undefined)) {
+      const patch = this.#sessionConfig();
+      if (!changed.has('voice')) delete patch.audio!.output;
+      this.#apply(client, patch);
+    }
+    if (changed.has('tools') && changed.get('tools') !== undefined) {
+      const next = new Set(h.tools.map((t) => t.name));
+      for (const old of changed.get('tools') as RealtimeVoiceTool[]) if (!next.has(old.name)) client.unregisterTool(old.name);
+      for (const tool of h.tools) client.registerTool(toClientTool(tool));
+    }
+  }
+
+  // ---- wiring ---------------------------------------------------------------------------------
+
+  #clientOptions(): RealtimeClientOptions {
+    const h = this.host;
+    const options: RealtimeClientOptions = {
+      tokenUrl: h.tokenUrl,
+      url: h.url || undefined,
+      model: h.model || undefined,
+      fetch: h.platform.fetch,
+      createWebSocket: h.platform.createWebSocket,
+      allowStandardKey: h.dangerouslyAllowStandardKey,
+      conversation: { maxItems: TRANSCRIPT_ITEMS },
+    };
+    if (h.mode === 'transcription') {
+      options.transcription = { audio: { input: { transcription: this.#transcription(), turn_detection: this.#turnDetection() } } };
+    } else {
+      options.session = this.#sessionConfig();
+      options.tools = h.tools.map(toClientTool);
+    }
+    return options;
+  }
+
+  #sessionConfig(): SessionPatch {
+    const h = this.host;
+    const session: SessionPatch = {
+      output_modalities: [h.output === 'text' ? 'text' : 'audio'],
+      audio: { input: { transcription: this.#transcription(), turn_detection: this.#turnDetection() } },
+    };
+    if (h.instructions) session.instructions = h.instructions;
+    if (h.voice) session.audio!.output = { voice: h.voice };
+    return session;
+  }
+
+  #transcription(): { model: string; language?: string } {
+    const t: { model: string; language?: string } = { model: this.host.transcriptionModel || DEFAULT_TRANSCRIPTION_MODEL };
+    if (this.host.language) t.language = this.host.language;
+    return t;
+  }
+
+  #turnDetection(): TurnDetection | null {
+    const mode = this.host.turnDetection;
+    if (mode === 'none') return null;
+    return { type: mode === 'semantic_vad' ? 'semantic_vad' : 'server_vad' };
+  }
+
+  #apply(client: RealtimeClient, patch: SessionPatch): void {
+    try {
+      client.updateSession(patch);
+    } catch (error) {
+      this.#error({ code: 'invalid_session_update', message: (error as Error).message, fatal: false });
+    }
+  }
+
+  #listen(client: RealtimeClient): void {
+    const h = this.host;
+    const mine = <A extends unknown[]>(fn: (...args: A) => void) => (...args: A) => {
+      if (this.#client === client) fn(...args);
+    };
+    this.#unsubscribe = [
+      client.on(
+        'state',
+        mine(({ state, reason, message }) => {
+          if (state === 'closed') {
+            this.#fatal(this.error ?? { code: reason, message: message ?? reason, fatal: true });
+            return;
+          }
+          if (state === 'reconnecting') this.#thinking = false;
+          this.#update(reason);
+        }),
+      ),
+      client.on(
+        'error',
+        mine((detail) => {
+          const error = { code: detail.code, message: detail.message, fatal: detail.fatal };
+          if (detail.fatal) this.error = error; // the `closed` state that follows ends the session
+          h.dispatchEvent(new RvErrorEvent(error));
+        }),
+      ),
+      client.on(
+        'server-event',
+        mine((event) => {
+          if (event.type === 'response.output_audio.done') this.playback.end((event as { item_id: string }).item_id);
+          h.dispatchEvent(new RvServerEventEvent(event as RvWireDetail));
+        }),
+      ),
+      client.on('client-event', mine((event) => h.dispatchEvent(new RvClientEventEvent(event as RvWireDetail)))),
+      client.on('audio', mine(({ itemId, pcm, contentIndex }) => this.playback.enqueue(itemId, pcm, contentIndex))),
+      client.on(
+        'speech-started',
+        mine(() => {
+          this.#thinking = false;
+          void this.#bargeIn(client);
+          this.#update('speech-started');
+        }),
+      ),
+      client.on(
+        'speech-stopped',
+        mine(() => {
+          this.#thinking = h.mode === 'conversation';
+          this.#update('speech-stopped');
+        }),
+      ),
+      client.on(
+        'response',
+        mine(({ phase, response }) => {
+          if (response.conversation_id === null) return; // out-of-band responses are not a turn
+          this.#thinking = phase === 'created' || awaitsToolOutput(response);
+          this.#update(phase === 'created' ? 'response-created' : 'response-done');
+        }),
+      ),
+      client.on(
+        'tool-call',
+        mine((call) => h.dispatchEvent(new RvToolCallEvent({ name: call.name, arguments: call.args, callId: call.callId, respond: call.respond }))),
+      ),
+      client.on('metrics', mine((metrics) => h.dispatchEvent(new RvMetricsEvent(metrics)))),
+      client.conversation.onChange(mine((change) => this.#conversationChanged(change, client.conversation.items))),
+    ];
+  }
+
+  #startCapture(): Promise<void> {
+    this.#micStarting = true;
+    return this.capture.start().finally(() => {
+      this.#micStarting = false;
+      this.#update('microphone-ready');
+    });
+  }
+
+  #frameCaptured(pcm: Int16Array): void {
+    const client = this.#client;
+    if (!client) return;
+    if (this.host.turnDetection === 'none') {
+      if (!this.talking) return; // push-to-talk: only what is said while the button is held
+      this.#holdFrames++;
+    }
+    client.appendAudio(pcm);
+  }
+
+  /** Cuts the voice and tells the server what the user actually heard of the cut item. */
+  async #bargeIn(client: RealtimeClient): Promise<void> {
+    const result = await this.playback.interrupt();
+    if (!result || this.#client !== client) return;
+    if (result.plan) client.truncate(result.plan.itemId, result.plan.contentIndex, result.plan.audioEndMs);
+    this.host.dispatchEvent(new RvMetricsEvent({ bargeInMs: result.ms }));
+  }
+
+  /** Updates the changed line (firing `rv-transcript` if its text or finality moved) and the line order. */
+  #conversationChanged(change: ConversationChange, items: readonly ConversationItem[]): void {
+    if (change.kind === 'removed') this.#entries.delete(change.item.id);
+    else if (change.kind !== 'reordered') {
+      const entry = toEntry(change.item);
+      const before = this.#entries.get(change.item.id);
+      if (!entry) this.#entries.delete(change.item.id);
+      else {
+        this.#entries.set(entry.itemId, entry);
+        if (entry.text && (entry.text !== before?.text || entry.final !== before.final)) {
+          this.host.dispatchEvent(new RvTranscriptEvent({ role: entry.role, itemId: entry.itemId, text: entry.text, final: entry.final }));
+        }
+      }
+    }
+    const entries: TranscriptEntry[] = [];
+    for (const item of items) {
+      const entry = this.#entries.get(item.id);
+      if (entry) entries.push(entry);
+    }
+    this.transcript = entries;
+    this.host.requestUpdate();
+  }
+
+  #level(which: 'input' | 'output', level: number): void {
+    this.#levels[which] = level;
+    // One style write per frame at most, however often the worklets report.
+    this.#frame ||= requestAnimationFrame(() => {
+      this.#frame = 0;
+      this.onLevels(this.#levels.input, this.#levels.output);
+    });
+  }
+
+  #error(error: RvErrorDetail): void {
+    this.host.dispatchEvent(new RvErrorEvent(error));
+  }
+
+  /** Ends the session on an error: reported once, everything released, state `error`. */
+  #fatal(error: RvErrorDetail): void {
+    const reported = this.error === error;
+    this.error = error;
+    if (!reported) this.#error(error);
+    this.talking = false;
+    this.#teardown();
+    this.#update(error.code);
+  }
+
+  #teardown(): void {
+    for (const off of this.#unsubscribe.splice(0)) off();
+    const client = this.#client;
+    this.#client = null;
+    this.#connecting = null;
+    this.#thinking = false;
+    this.#micStarting = false;
+    client?.disconnect();
+    this.capture.stop();
+    this.playback.close();
+  }
+
+  #compute(): RealtimeVoiceState {
+    const client = this.#client;
+    if (!client) return this.error ? 'error' : 'idle';
+    if (client.state === 'reconnecting') return 'reconnecting';
+    // A session opening with the microphone is ready once both are; one that adds it later stays usable meanwhile.
+    if (client.state !== 'ready' || (this.#micStarting && this.state === 'connecting')) return 'connecting';
+    if (this.playback.speaking) return 'speaking';
+    return this.#thinking ? 'thinking' : 'listening';
+  }
+
+  /** Recomputes the state; re-renders, and fires `rv-state` when it changed. */
+  #update(reason: string): void {
+    const state = this.#compute();
+    this.host.requestUpdate();
+    if (state === this.state) return;
+    this.state = state;
+    this.host.dispatchEvent(new RvStateEvent({ state, reason }));
+  }
+}
+
+function toClientTool({ name, description, parameters, handler, timeoutMs }: RealtimeVoiceTool): RealtimeTool {
+  return { name, description, parameters, handler, timeoutMs };
+}
+
+/** A response that ended on function calls: the answer follows once the tools have replied. */
+function awaitsToolOutput(response: RealtimeResponse): boolean {
+  return response.status === 'completed' && (response.output ?? []).some((item) => item.type === 'function_call');
+}
+
+/** The transcript line of a conversation item, or null for items that are not one (tool calls, system text, silence). */
+function toEntry(item: ConversationItem): TranscriptEntry | null {
+  const role = item.role;
+  if (item.type !== 'message' || (role !== 'user' && role !== 'assistant')) return null;
+  // After a barge-in, show what the user heard rather than what the model had planned to say.
+  const text = item.truncated ? item.truncated.heardText : item.text;
+  const waiting = item.transcript === 'pending' || item.transcript === 'partial';
+  if (!text && !waiting) return null;
+  const final = role === 'assistant' ? item.status !== 'in_progress' : !waiting;
+  return { itemId: item.id, role, text, final, at: item.createdAt };
 }

@@ -1,0 +1,97 @@
+import type { ReactiveController, ReactiveControllerHost } from 'lit';
+import { AudioEngineError } from '../audio/errors.js';
+import { AudioPlayback } from '../audio/playback.js';
+import { planTruncation, type TruncationPlan } from '../audio/truncation.js';
+import type { Platform } from './platform.js';
+
+export interface PlaybackSettings {
+  workletUrl: string;
+  platform: Partial<Platform>;
+}
+
+export interface PlaybackCallbacks {
+  onLevel(level: number): void;
+  /** True when the assistant's voice starts playing, false when everything queued has played or was cut. */
+  onSpeaking(speaking: boolean): void;
+  onError(error: AudioEngineError): void;
+}
+
+/** The assistant's voice: an AudioPlayback tied to the element's lifecycle, and the barge-in maths. */
+export class PlaybackController implements ReactiveController {
+  #playback: AudioPlayback | null = null;
+  #speaking = false;
+
+  constructor(
+    private readonly host: ReactiveControllerHost & PlaybackSettings,
+    private readonly callbacks: PlaybackCallbacks,
+  ) {
+    host.addController(this);
+  }
+
+  get speaking(): boolean {
+    return this.#speaking;
+  }
+
+  /** Creates the output context; call it synchronously from the user gesture (Safari, iOS). */
+  start(): Promise<void> {
+    if (this.#playback) return Promise.resolve();
+    const { createAudioContext } = this.host.platform;
+    const playback = new AudioPlayback({
+      workletUrl: this.host.workletUrl || undefined,
+      audioContext: createAudioContext && (() => createAudioContext({ sampleRate: 24000, latencyHint: 'interactive' })),
+      onLevel: this.callbacks.onLevel,
+      onStarted: () => this.#setSpeaking(true),
+      onDrained: () => this.#setSpeaking(false),
+      onError: this.callbacks.onError,
+    });
+    this.#playback = playback;
+    return playback.start().catch((error: unknown) => {
+      if (this.#playback === playback) this.#playback = null;
+      throw error instanceof AudioEngineError ? error : new AudioEngineError('audio_context_failed', String(error));
+    });
+  }
+
+  enqueue(itemId: string, pcm: Int16Array, contentIndex: number): void {
+    this.#playback?.enqueue(itemId, pcm, contentIndex);
+  }
+
+  /** No more audio comes for the item: play its tail even below the prebuffer. */
+  end(itemId: string): void {
+    this.#playback?.end(itemId);
+  }
+
+  /**
+   * Stops the voice now; `speaking` is false at once, without `onSpeaking`. Resolves with the truncation to send (what the user actually heard of the
+   * cut item) and how long the stop took, or null when nothing was playing or queued.
+   */
+  async interrupt(): Promise<{ plan: TruncationPlan | null; ms: number } | null> {
+    const playback = this.#playback;
+    if (!playback) return null;
+    const started = performance.now();
+    // Silent now: the caller reports the state change under its own reason (interrupt, speech-started).
+    this.#speaking = false;
+    this.callbacks.onLevel(0);
+    const report = await playback.interrupt();
+    if (!report) return null;
+    return { plan: planTruncation(report), ms: performance.now() - started };
+  }
+
+  /** Stops the voice and closes the output context. */
+  close(): void {
+    const playback = this.#playback;
+    this.#playback = null;
+    if (playback) void playback.close();
+    this.#setSpeaking(false);
+  }
+
+  hostDisconnected(): void {
+    this.close();
+  }
+
+  #setSpeaking(speaking: boolean): void {
+    if (!speaking) this.callbacks.onLevel(0);
+    if (speaking === this.#speaking) return;
+    this.#speaking = speaking;
+    this.callbacks.onSpeaking(speaking);
+  }
+}
