@@ -150,4 +150,24 @@ describe('<realtime-voice> events', () => {
     expect(el.transcript.map((e) => e.text)).to.deep.equal(['First', 'You wrote: First', 'Second', 'You wrote: Second']);
     el.disconnect();
   });
+
+  it('sends attribute changes to a live session through session.update', async () => {
+    const el = await fixture<RealtimeVoice>(html`<realtime-voice token-url=${MOCK_TOKEN_URL} output="text" voice="marin"></realtime-voice>`);
+    const log = record(el);
+    await el.sendText('Hi');
+    await assistantReply(el);
+    type Update = { session: { instructions?: string; audio?: { output?: { voice?: string }; input?: { turn_detection?: { type: string } | null } } } };
+    const before = log.sent<Update>('session.update').length;
+    el.instructions = 'Answer in one word.';
+    el.turnDetection = 'semantic_vad';
+    await el.updateComplete;
+    const update = log.sent<Update>('session.update').slice(before);
+    expect(update.length).to.equal(1);
+    expect(update[0]!.session.instructions).to.equal('Answer in one word.');
+    expect(update[0]!.session.audio!.input!.turn_detection).to.deep.equal({ type: 'semantic_vad' });
+    expect(update[0]!.session.audio!.output, 'an unchanged voice is not resent (it is locked once used)').to.equal(undefined);
+    await waitUntil(() => log.received<{ session: { instructions: string } }>('session.updated').some((e) => e.session.instructions === 'Answer in one word.'), 'the server applied it');
+    el.disconnect();
+    log.stop();
+  });
 });
