@@ -131,7 +131,7 @@ describe('responses', () => {
       status: 'in_progress',
       status_details: null,
       output: [],
-      conversation_id: server.lastConnection!.sent.find((e) => e.type === 'conversation.created')!.conversation.id,
+      conversation_id: (server.lastConnection!.sent.find((e) => e.type === 'conversation.created')!.conversation as { id: string }).id,
       output_modalities: ['text'],
       audio: { output: { format: { type: 'audio/pcm', rate: 24000 }, voice: 'alloy' } },
       max_output_tokens: 'inf',
