@@ -160,7 +160,8 @@ export default css`
   }
   button:focus-visible,
   input:focus-visible,
-  select:focus-visible {
+  select:focus-visible,
+  [part~='transcript']:focus-visible {
     outline: var(--rv-focus-ring);
     outline-offset: 2px;
   }

@@ -33,6 +33,8 @@ describe('<realtime-voice> keyboard', () => {
       order.push(el.shadowRoot!.activeElement?.getAttribute('part') ?? '');
     }
     expect(order).to.deep.equal(['transcript', 'input', 'send', 'mute', 'button']);
+    // Every stop shows a focus ring (here the main button).
+    expect(getComputedStyle(part(el, 'button')!).outlineStyle).to.equal('solid');
     await sendKeys({ down: 'Shift' });
     await sendKeys({ press: 'Tab' });
     await sendKeys({ up: 'Shift' });
