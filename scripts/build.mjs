@@ -22,3 +22,10 @@ await build({
 });
 
 step('type declarations', process.execPath, ['node_modules/typescript/bin/tsc', '-p', 'tsconfig.build.json']);
+// The npm build: one JS file per module, `lit` and `zod` left as bare imports so apps share them.
+step('unbundled ESM', process.execPath, ['node_modules/typescript/bin/tsc', '-p', 'tsconfig.esm.json']);
+// custom-elements.json from the element's JSDoc (the analyzer also rewrites package.json "customElements" to this path).
+step('custom elements manifest', process.execPath, [
+  'node_modules/@custom-elements-manifest/analyzer/cem.js', 'analyze', '--litelement', '--quiet',
+  '--globs', 'src/realtime-voice.ts', 'src/events.ts', '--outdir', 'dist',
+]);

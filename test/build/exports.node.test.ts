@@ -18,3 +18,28 @@ test('realtime-voice/server resolves to the token handler', async () => {
   assert.equal(typeof server.createTokenHandler, 'function');
   assert.equal(typeof server.toNodeListener, 'function');
 });
+
+test('realtime-voice/client resolves to the event client without the element', async () => {
+  const client = await import('realtime-voice/client');
+  assert.equal(typeof client.RealtimeClient, 'function');
+  const code = readFileSync('dist/esm/client/client.js', 'utf8');
+  assert.doesNotMatch(code, /from ['"]lit/, 'the client must not pull in Lit');
+});
+
+test('the npm build leaves lit and zod as shared bare imports', () => {
+  const element = readFileSync('dist/esm/realtime-voice.js', 'utf8');
+  assert.match(element, /from ['"]lit['"]/);
+  assert.doesNotMatch(readFileSync('dist/realtime-voice.js', 'utf8'), /from ['"]lit['"]/);
+});
+
+test('custom-elements.json describes the element and is named in package.json', () => {
+  assert.equal(pkg.customElements, 'dist/custom-elements.json');
+  const manifest = JSON.parse(readFileSync(pkg.customElements, 'utf8'));
+  const decl = manifest.modules.flatMap((m: { declarations?: unknown[] }) => m.declarations ?? [])
+    .find((d: { tagName?: string }) => d.tagName === 'realtime-voice') as
+    { attributes: { name: string }[]; events: { name: string }[]; cssParts: { name: string }[] };
+  assert.ok(decl, 'no declaration for <realtime-voice>');
+  for (const a of ['token-url', 'turn-detection', 'worklet-url']) assert.ok(decl.attributes.some((x) => x.name === a), a);
+  for (const e of ['rv-state', 'rv-transcript', 'rv-tool-call', 'rv-error']) assert.ok(decl.events.some((x) => x.name === e), e);
+  for (const part of ['base', 'button', 'transcript']) assert.ok(decl.cssParts.some((x) => x.name === part), part);
+});
