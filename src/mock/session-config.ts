@@ -164,8 +164,3 @@ export function applySession(current: EffectiveSession, update: Record<string, u
 export function voiceName(voice: string | { id: string }): string {
   return typeof voice === 'string' ? voice : voice.id;
 }
-
-/** The session without its `id`/`object`/`expires_at`, as bound to a client secret. */
-export function sessionForSecret(session: EffectiveSession): Record<string, unknown> {
-  return structuredClone(session);
-}

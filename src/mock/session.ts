@@ -90,7 +90,7 @@ export const INVALID_JSON: unique symbol = Symbol('invalid JSON');
 
 /** The GA state machine of one connection (no I/O of its own: events go out through the host). */
 export class MockSession {
-  config: EffectiveSession;
+  private current: EffectiveSession;
   private readonly conversationId: string;
   private readonly items: Item[] = [];
   private readonly meta = new Map<string, ItemMeta>();
@@ -112,10 +112,15 @@ export class MockSession {
     private readonly host: SessionHost,
     private readonly behaviour: SessionBehaviour,
   ) {
-    this.config = config;
+    this.current = config;
     this.conversationId = host.ids.next('conv');
     this.vad = new EnergyVad(this.inputRate, this.vadParams());
     this.vad.enabled = this.turnDetection !== null;
+  }
+
+  /** The effective session config (what session.updated last reported). */
+  get config(): EffectiveSession {
+    return this.current;
   }
 
   get kind(): 'realtime' | 'transcription' {
@@ -263,9 +268,9 @@ export class MockSession {
   }
 
   /** Installs a new effective config and re-tunes the VAD (a new input format changes its timeline rate). */
-  applyConfig(config: EffectiveSession): void {
+  private applyConfig(config: EffectiveSession): void {
     const oldRate = this.inputRate;
-    this.config = config;
+    this.current = config;
     if (this.inputRate !== oldRate) {
       const scale = (s: number) => Math.round((s * this.inputRate) / oldRate);
       const vad = new EnergyVad(this.inputRate, this.vadParams());
@@ -824,7 +829,7 @@ export class MockSession {
   }
 
   /** Sends a GA `error` event; the session stays open. */
-  sendError(error: GaErrorDetail): void {
+  private sendError(error: GaErrorDetail): void {
     this.host.send({ type: 'error', error });
   }
 }

@@ -2,6 +2,7 @@
 // events, and the server commands that script faults and inspect what the server received.
 import { expect } from '@open-wc/testing';
 import { executeServerCommand } from '@web/test-runner-commands';
+// @ts-expect-error served by the wtr mock plugin (test/support/wtr-plugins.mjs)
 import { MOCK_ORIGIN, MOCK_TOKEN_URL, MOCK_URL } from '/__mock-realtime__/config.js';
 
 type Ev = { type: string; [key: string]: any };
