@@ -1,10 +1,10 @@
 // WebSocket authentication as OpenAI does it: the `realtime` + `openai-insecure-api-key.<key>`
 // subprotocols (browsers) or `Authorization: Bearer` (Node); refusals; the first events.
-import { after, afterEach, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { WebSocket } from 'ws';
 import { ManualClock, startMockRealtime, type MockRealtimeServer } from '../../src/mock/index.js';
-import { assertEveryEventParsed, closeClients, TestClient } from './helpers.js';
+import { TestClient, useMock } from './helpers.js';
 
 const START = Date.UTC(2026, 0, 1, 12, 0, 0);
 
@@ -19,17 +19,8 @@ async function refused(server: MockRealtimeServer, options: Parameters<typeof Te
 
 describe('WebSocket authentication', () => {
   let server: MockRealtimeServer;
-  let clock: ManualClock;
-
-  before(async () => {
-    clock = new ManualClock(START);
-    server = await startMockRealtime({ clock });
-  });
-  afterEach(() => closeClients());
-  after(async () => {
-    assertEveryEventParsed();
-    await server.close();
-  });
+  const clock = new ManualClock(START);
+  useMock((s) => (server = s), { clock });
 
   it('accepts the browser subprotocols, selects "realtime", and opens with session.created then conversation.created', async () => {
     const client = await TestClient.connect(server);
@@ -142,17 +133,9 @@ describe('WebSocket authentication', () => {
 
 describe('what a connection starts with', () => {
   let server: MockRealtimeServer;
-
-  before(async () => {
-    server = await startMockRealtime({
-      model: 'gpt-realtime-2',
-      session: { type: 'realtime', instructions: 'Server-wide instructions.', audio: { input: { turn_detection: { type: 'server_vad', silence_duration_ms: 800 } } } },
-    });
-  });
-  afterEach(() => closeClients());
-  after(async () => {
-    assertEveryEventParsed();
-    await server.close();
+  useMock((s) => (server = s), {
+    model: 'gpt-realtime-2',
+    session: { type: 'realtime', instructions: 'Server-wide instructions.', audio: { input: { turn_detection: { type: 'server_vad', silence_duration_ms: 800 } } } },
   });
 
   it('applies the server session, then the session bound to the key', async () => {

@@ -1,10 +1,10 @@
 // Conversation items, responses (audio and text, cancel, out-of-band, limits), truncation and the
 // function-call rule, each error case with its exact GA fields.
-import { after, afterEach, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { startMockRealtime, type MockRealtimeServer } from '../../src/mock/index.js';
+import type { MockRealtimeServer } from '../../src/mock/index.js';
 import { decodeBase64 } from '../../src/protocol/index.js';
-import { assertEveryEventParsed, closeClients, TestClient, type Ev } from './helpers.js';
+import { type Ev, TestClient, useMock } from './helpers.js';
 
 const userText = (text: string, id?: string) => ({ type: 'message', role: 'user', ...(id ? { id } : {}), content: [{ type: 'input_text', text }] });
 
@@ -24,15 +24,7 @@ const deltaBytes = (events: Ev[]) => events.filter((e) => e.type === 'response.o
 
 describe('conversation items', () => {
   let server: MockRealtimeServer;
-
-  before(async () => {
-    server = await startMockRealtime();
-  });
-  afterEach(() => closeClients());
-  after(async () => {
-    assertEveryEventParsed();
-    await server.close();
-  });
+  useMock((s) => (server = s));
 
   it('creates items (appended, after an item, at "root"), retrieves and deletes them', async () => {
     const client = await open(server);
@@ -89,15 +81,7 @@ describe('conversation items', () => {
 
 describe('responses', () => {
   let server: MockRealtimeServer;
-
-  before(async () => {
-    server = await startMockRealtime();
-  });
-  afterEach(() => closeClients());
-  after(async () => {
-    assertEveryEventParsed();
-    await server.close();
-  });
+  useMock((s) => (server = s));
 
   it('streams a text-only response with the whole GA sequence and usage', async () => {
     const client = await open(server, { output_modalities: ['text'] });
@@ -254,15 +238,7 @@ describe('responses', () => {
 
 describe('conversation.item.truncate', () => {
   let server: MockRealtimeServer;
-
-  before(async () => {
-    server = await startMockRealtime();
-  });
-  afterEach(() => closeClients());
-  after(async () => {
-    assertEveryEventParsed();
-    await server.close();
-  });
+  useMock((s) => (server = s));
 
   it('checks audio_end_ms against the audio it sent, truncates, and drops the transcript', async () => {
     const client = await open(server);
@@ -310,14 +286,7 @@ describe('the function-call rule', () => {
     { type: 'function', name: 'set_alarm', parameters: { type: 'object', properties: { time: { type: 'string', format: 'time' }, loud: { type: 'boolean' } }, required: ['time', 'loud'] } },
   ];
 
-  before(async () => {
-    server = await startMockRealtime();
-  });
-  afterEach(() => closeClients());
-  after(async () => {
-    assertEveryEventParsed();
-    await server.close();
-  });
+  useMock((s) => (server = s));
 
   async function reply(session: Record<string, unknown>, text: string, response: Record<string, unknown> = {}) {
     const client = await open(server, { output_modalities: ['text'], ...session });

@@ -1,9 +1,10 @@
 // A raw `ws` test client for the mock: reads server events in order, asserts exact sequences, and
 // checks that every event it receives parses as a known GA event with the shared schemas.
 import assert from 'node:assert/strict';
+import { after, afterEach, before } from 'node:test';
 import { WebSocket } from 'ws';
 import { parseServerEvent, pcm16ToBase64 } from '../../src/protocol/index.js';
-import type { MockRealtimeServer } from '../../src/mock/index.js';
+import { startMockRealtime, type MockRealtimeOptions, type MockRealtimeServer } from '../../src/mock/index.js';
 import { chunks } from '../support/wav.js';
 
 export type Ev = { type: string; event_id?: string; [key: string]: any };
@@ -153,6 +154,23 @@ export async function closeClients(): Promise<void> {
   const open = clients.filter((c) => c.ws.readyState === WebSocket.OPEN || c.ws.readyState === WebSocket.CONNECTING);
   for (const c of open) c.close();
   await Promise.all(open.map((c) => c.closed));
+}
+
+/**
+ * Starts a mock for the enclosing describe, closes the clients after each test, and at the end
+ * checks that every event the clients received parsed as a known GA server event.
+ */
+export function useMock(set: (server: MockRealtimeServer) => void, options: MockRealtimeOptions = {}): void {
+  let server: MockRealtimeServer | undefined;
+  before(async () => {
+    server = await startMockRealtime(options);
+    set(server);
+  });
+  afterEach(() => closeClients());
+  after(async () => {
+    assertEveryEventParsed();
+    await server?.close();
+  });
 }
 
 /** POST JSON to the mock. */

@@ -1,9 +1,9 @@
 // session.update validated with the shared schemas (GA errors, the session stays open), the
 // effective config in session.updated, frames that are not events, and the session time limit.
-import { after, afterEach, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { ManualClock, startMockRealtime, type MockRealtimeServer } from '../../src/mock/index.js';
-import { assertEveryEventParsed, closeClients, TestClient } from './helpers.js';
+import { closeClients, TestClient, useMock } from './helpers.js';
 
 async function open(server: MockRealtimeServer, query?: string) {
   const client = await TestClient.connect(server, { query });
@@ -13,15 +13,7 @@ async function open(server: MockRealtimeServer, query?: string) {
 
 describe('session.update', () => {
   let server: MockRealtimeServer;
-
-  before(async () => {
-    server = await startMockRealtime();
-  });
-  afterEach(() => closeClients());
-  after(async () => {
-    assertEveryEventParsed();
-    await server.close();
-  });
+  useMock((s) => (server = s));
 
   it('applies the fields present and answers session.updated with the full effective config', async () => {
     const { client, session } = await open(server);
@@ -108,15 +100,7 @@ describe('session.update', () => {
 
 describe('frames that are not valid client events', () => {
   let server: MockRealtimeServer;
-
-  before(async () => {
-    server = await startMockRealtime();
-  });
-  afterEach(() => closeClients());
-  after(async () => {
-    assertEveryEventParsed();
-    await server.close();
-  });
+  useMock((s) => (server = s));
 
   it('answers an unknown event type with invalid_value on "type", echoing event_id', async () => {
     const { client } = await open(server);

@@ -1,14 +1,25 @@
 // Server VAD over appended PCM, on the audio's own timeline: every turn_detection setting, the
 // events of a turn, barge-in, idle timeouts, manual commits, transcription and G.711 input.
-import { after, afterEach, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { startMockRealtime, type FaultRule, type MockRealtimeServer } from '../../src/mock/index.js';
 import { linearToMulaw } from '../../src/mock/voice.js';
 import { base64ToPcm16, encodeBase64 } from '../../src/protocol/index.js';
-import { assertEveryEventParsed, closeClients, concat, silence, TestClient, tone, type Ev } from './helpers.js';
+import { closeClients, concat, type Ev, silence, TestClient, tone, useMock } from './helpers.js';
 
 /** 0.5 s silence, 1 s of tone (-13.5 dBFS RMS), 0.7 s silence: speech from 500 to 1500 ms. */
 const TURN = concat(silence(500), tone(1000), silence(700));
+
+/** A VAD turn with transcription on: four transcript deltas for "(1.0 s of speech)". */
+const TRANSCRIBED_TURN = [
+  'input_audio_buffer.speech_started',
+  'input_audio_buffer.speech_stopped',
+  'input_audio_buffer.committed',
+  'conversation.item.added',
+  'conversation.item.done',
+  ...Array<string>(4).fill('conversation.item.input_audio_transcription.delta'),
+  'conversation.item.input_audio_transcription.completed',
+];
 
 const RESPONSE_EVENTS = [
   'response.created',
@@ -39,15 +50,7 @@ function sentAudioMs(events: Ev[]): number {
 
 describe('server VAD', () => {
   let server: MockRealtimeServer;
-
-  before(async () => {
-    server = await startMockRealtime();
-  });
-  afterEach(() => closeClients());
-  after(async () => {
-    assertEveryEventParsed();
-    await server.close();
-  });
+  useMock((s) => (server = s));
 
   it('detects a turn: speech_started, speech_stopped, committed, the user item, then a response', async () => {
     const client = await session(server, { type: 'server_vad' });
@@ -258,16 +261,7 @@ describe('server VAD', () => {
     const client = await session(server, { type: 'server_vad' }, { include: ['item.input_audio_transcription.logprobs'], audio: { input: { transcription: { model: 'gpt-4o-transcribe' } } } });
     client.appendPcm(TURN);
     const events = await client.expect([
-      'input_audio_buffer.speech_started',
-      'input_audio_buffer.speech_stopped',
-      'input_audio_buffer.committed',
-      'conversation.item.added',
-      'conversation.item.done',
-      'conversation.item.input_audio_transcription.delta',
-      'conversation.item.input_audio_transcription.delta',
-      'conversation.item.input_audio_transcription.delta',
-      'conversation.item.input_audio_transcription.delta',
-      'conversation.item.input_audio_transcription.completed',
+      ...TRANSCRIBED_TURN,
       ...RESPONSE_EVENTS,
     ]);
     const itemId = events[0]!.item_id;
@@ -316,16 +310,7 @@ describe('server VAD', () => {
     client.send({ type: 'conversation.item.create', event_id: 'i1', item: { type: 'message', role: 'user', content: [{ type: 'input_text', text: 'hi' }] } });
     const events = await client.drain();
     assert.deepEqual(events.map((e) => e.type), [
-      'input_audio_buffer.speech_started',
-      'input_audio_buffer.speech_stopped',
-      'input_audio_buffer.committed',
-      'conversation.item.added',
-      'conversation.item.done',
-      'conversation.item.input_audio_transcription.delta',
-      'conversation.item.input_audio_transcription.delta',
-      'conversation.item.input_audio_transcription.delta',
-      'conversation.item.input_audio_transcription.delta',
-      'conversation.item.input_audio_transcription.completed',
+      ...TRANSCRIBED_TURN,
       'error',
       'error',
     ]);
