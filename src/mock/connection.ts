@@ -57,7 +57,7 @@ export interface CloseInfo {
   reason: string;
 }
 
-const LOG_LIMIT = 5000;
+const LOG_LIMIT = 2000;
 
 function push<T>(log: T[], entry: T): void {
   log.push(entry);
@@ -118,9 +118,9 @@ export interface ConnectionInfo {
  * it. Obtain it from `server.connections`, `server.lastConnection` or `await server.nextConnection()`.
  */
 export class MockConnection {
-  /** Client events received, in order (bounded to the last 5000; append audio replaced by its byte count). */
+  /** Client events received, in order (bounded to the last 2000; append audio replaced by its byte count). */
   readonly received: ReceivedEvent[] = [];
-  /** Frames sent, in order (bounded to the last 5000; audio deltas replaced by their byte count). */
+  /** Frames sent, in order (bounded to the last 2000; audio deltas replaced by their byte count). */
   readonly sent: SentEvent[] = [];
   /** Resolves when the socket has closed, with the code and reason the server saw. */
   readonly closed: Promise<CloseInfo>;

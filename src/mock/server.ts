@@ -74,7 +74,7 @@ export interface MockRealtimeServer {
   port: number;
   /** Fault injection for upcoming connections and requests; live ones are scripted through their {@link MockConnection}. */
   faults: MockFaults;
-  /** Every connection since start (or the last reset), in order. */
+  /** Connections since start (or the last reset), in order: all open ones and the last 50 closed ones. */
   readonly connections: readonly MockConnection[];
   /** The most recent connection. */
   readonly lastConnection: MockConnection | undefined;
@@ -92,6 +92,7 @@ export interface MockRealtimeServer {
 
 const API_KEYS_HINT = 'You can find your API key at https://platform.openai.com/account/api-keys.';
 const MAX_BODY = 1024 * 1024;
+const KEPT_CLOSED_CONNECTIONS = 50;
 
 class HttpError extends Error {
   constructor(
@@ -276,7 +277,10 @@ export async function startMockRealtime(options: MockRealtimeOptions = {}): Prom
       } else if (req.method === 'POST' && url.pathname === '/token') {
         await readJson(req);
         const issued = mint(options.tokenTtlSeconds ?? 600);
-        sendJson(res, 200, { value: issued.value, expires_at: issued.expiresAt, url: server.url });
+        // Point back at the host the caller used (localhost, a LAN address when bound to 0.0.0.0...).
+        const host = req.headers.host;
+        const url = host && /^[\w.:[\]-]+$/.test(host) ? `ws://${host}/v1/realtime` : server.url;
+        sendJson(res, 200, { value: issued.value, expires_at: issued.expiresAt, url });
       } else if (req.method === 'GET' && url.pathname === '/') {
         sendJson(res, 200, { name: 'realtime-voice mock realtime server', url: server.url, tokenUrl: server.tokenUrl, clientSecretsUrl: `${server.origin}/v1/realtime/client_secrets` });
       } else {
@@ -362,6 +366,12 @@ export async function startMockRealtime(options: MockRealtimeOptions = {}): Prom
     }
     const conn = new MockConnection(ws, info, clock, { ...settings.pacing }, setup, rules);
     connections.push(conn);
+    // A long-running mock (the CLI, a demo) must not grow without bound: forget the oldest closed ones.
+    const closed = connections.filter((c) => !c.isOpen);
+    if (closed.length > KEPT_CLOSED_CONNECTIONS) {
+      const forget = new Set(closed.slice(0, closed.length - KEPT_CLOSED_CONNECTIONS));
+      connections = connections.filter((c) => !forget.has(c));
+    }
     const resolvers = waiting;
     waiting = [];
     for (const resolve of resolvers) resolve(conn);

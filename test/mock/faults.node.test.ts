@@ -195,6 +195,25 @@ describe('fault injection', () => {
     await assert.rejects(conn.waitForReceived('response.create'), /closed before the awaited event/);
   });
 
+  it('keeps every open connection and the last 50 closed ones', async () => {
+    server.reset();
+    const first = server.nextConnection();
+    await TestClient.connect(server);
+    const firstConn = await first;
+    for (let i = 0; i < 55; i++) {
+      const c = await TestClient.connect(server);
+      c.close();
+      await c.closed;
+      await server.lastConnection!.closed;
+    }
+    await TestClient.connect(server);
+    const kept = server.connections;
+    assert.equal(kept.length, 52);
+    assert.equal(kept[0], firstConn, 'the open first connection stays');
+    assert.equal(kept.filter((c) => !c.isOpen).length, 50);
+    assert.equal(kept[1]!.info.index, kept[0]!.info.index + 6, 'the five oldest closed ones are forgotten');
+  });
+
   it('reset() closes live connections with 1001 and forgets them, and clears armed faults', async () => {
     const { client } = await open(server);
     server.faults.next({ on: 'session.created', drop: { code: 1006 } });

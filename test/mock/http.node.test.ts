@@ -2,6 +2,7 @@
 // widget's token endpoint, CORS, unknown paths and injected HTTP failures.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import { request } from 'node:http';
 import { ManualClock, startMockRealtime, type MockRealtimeServer } from '../../src/mock/index.js';
 import { post } from './helpers.js';
 
@@ -168,6 +169,19 @@ describe('the widget token endpoint, CORS and other paths', () => {
     assert.equal(res.headers.get('access-control-allow-origin'), '*');
     assert.match(server.tokenUrl, /^http:\/\/127\.0\.0\.1:\d+\/token$/);
     assert.match(server.url, /^ws:\/\/127\.0\.0\.1:\d+\/v1\/realtime$/);
+  });
+
+  it('points the token url at the host the caller used', async () => {
+    const body = await new Promise<string>((resolve, reject) => {
+      const req = request(server.tokenUrl, { method: 'POST', headers: { Host: `localhost:${server.port}` } }, (res) => {
+        let text = '';
+        res.on('data', (chunk) => (text += chunk));
+        res.on('end', () => resolve(text));
+      });
+      req.on('error', reject);
+      req.end('{}');
+    });
+    assert.equal(JSON.parse(body).url, `ws://localhost:${server.port}/v1/realtime`);
   });
 
   it('answers an OPTIONS preflight with 204 and the requested headers allowed', async () => {
