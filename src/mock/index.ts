@@ -10,4 +10,5 @@ export type { PacingOptions } from './pacing.js';
 export { DEFAULT_PACING } from './pacing.js';
 export type { GaErrorDetail } from './errors.js';
 export { standInTranscript } from './session.js';
+export type { MockSession } from './session.js';
 export { speechLevel } from './vad.js';
