@@ -21,8 +21,15 @@ await build({
   outdir: 'dist', bundle: true, format: 'esm', platform: 'neutral', target: 'es2022', logLevel: 'warning',
 });
 
+// The mock GA server and its CLI (`realtime-voice/mock`, bin `realtime-voice-mock`): Node ESM, ws and zod from dependencies.
+await build({
+  entryPoints: ['src/mock/index.ts', 'src/mock/cli.ts'], outdir: 'dist/mock', bundle: true, splitting: true,
+  format: 'esm', platform: 'node', target: 'node20', external: ['ws', 'zod'], logLevel: 'warning',
+});
+
 step('type declarations', process.execPath, ['node_modules/typescript/bin/tsc', '-p', 'tsconfig.build.json']);
 // The npm build: one JS file per module, `lit` and `zod` left as bare imports so apps share them.
+step('mock type declarations', process.execPath, ['node_modules/typescript/bin/tsc', '-p', 'tsconfig.mock.json']);
 step('unbundled ESM', process.execPath, ['node_modules/typescript/bin/tsc', '-p', 'tsconfig.esm.json']);
 // custom-elements.json from the element's JSDoc (the analyzer also rewrites package.json "customElements" to this path).
 step('custom elements manifest', process.execPath, [

@@ -43,3 +43,22 @@ test('custom-elements.json describes the element and is named in package.json', 
   for (const e of ['rv-state', 'rv-transcript', 'rv-tool-call', 'rv-error']) assert.ok(decl.events.some((x) => x.name === e), e);
   for (const part of ['base', 'button', 'transcript']) assert.ok(decl.cssParts.some((x) => x.name === part), part);
 });
+
+test('realtime-voice/mock starts and stops the built mock server', async () => {
+  const { startMockRealtime } = await import('realtime-voice/mock');
+  const mock = await startMockRealtime({ port: 0 });
+  try {
+    assert.match(mock.url, /^ws:\/\/127\.0\.0\.1:\d+\/v1\/realtime$/);
+    const res = await fetch(mock.tokenUrl, { method: 'POST', body: '{}', headers: { 'content-type': 'application/json' } });
+    const token = await res.json();
+    assert.match(token.value, /^ek_/);
+    assert.equal(token.url, mock.url);
+  } finally {
+    await mock.close();
+  }
+});
+
+test('the realtime-voice-mock bin is an executable Node script in dist', () => {
+  const bin = pkg.bin['realtime-voice-mock'];
+  assert.match(readFileSync(bin, 'utf8'), /^#!\/usr\/bin\/env node/);
+});
