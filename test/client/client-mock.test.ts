@@ -10,7 +10,7 @@ import { until as untilSpins } from './fake-socket.js';
 
 /** Waits for a condition driven by the mock's paced streaming; mocha's timeout is the real bound. */
 const until = (cond: () => boolean, what?: string) => untilSpins(cond, what, 100_000);
-import { mock, MOCK_TOKEN_URL, MOCK_URL } from './mock-control.js';
+import { mock, MOCK_TOKEN_URL, MOCK_URL, run } from './mock-control.js';
 
 type Log = { [K in keyof RealtimeClientEventMap]: RealtimeClientEventMap[K][] };
 
@@ -290,6 +290,35 @@ describe('RealtimeClient against the mock', () => {
     await until(() => client.conversation.items.at(-1)!.text === 'You wrote: still there?', 'a reply in the new session');
     expect(client.conversation.items.map((i) => i.role)).to.deep.equal(['user', 'assistant', 'user', 'assistant', 'user', 'assistant']);
     expect(log.error.filter((e) => e.fatal)).to.deep.equal([]);
+  });
+
+  it('surfaces non-fatal server errors and malformed frames, and the session goes on', async () => {
+    const { client, log } = make();
+    await client.connect();
+    await run('error', { error: { code: 'invalid_value', message: 'Something minor was refused.', param: 'item' } });
+    await run('send-raw', { text: '{"type": "response.done", "response": ' });
+    await run('send-event', { event: { type: 'response.output_audio.delta', response_id: 7 } });
+    await run('send-event', { event: { type: 'future.event_type', value: 1 } });
+    await until(() => log.error.length >= 3, 'three errors');
+    expect(log.error.map((e) => [e.code, e.fatal])).to.deep.equal([
+      ['invalid_value', false],
+      ['malformed_event', false],
+      ['malformed_event', false],
+    ]);
+    client.sendText('still fine?');
+    await until(() => client.conversation.items.at(-1)?.text === 'You wrote: still fine?', 'a reply');
+    expect(client.state).to.equal('ready');
+  });
+
+  it('a refused key is fatal: closed with reason authentication, no reconnect loop', async () => {
+    const { client, log } = make({ tokenUrl: undefined, getToken: async () => ({ value: 'ek_not_a_real_key', expires_at: Date.now() / 1000 + 600 }), url: MOCK_URL });
+    const error = await client.connect().then(
+      () => null,
+      (e) => e,
+    );
+    expect([error?.code, client.state, client.stateReason]).to.deep.equal(['authentication', 'closed', 'authentication']);
+    expect(log.error.at(-1)).to.include({ code: 'authentication', fatal: true });
+    expect(await mock.connectionCount()).to.equal(1);
   });
 
   it('rolls over on session_expired: a fresh session with the history, without an error', async () => {

@@ -8,7 +8,8 @@ export const MOCK_TOKEN_URL: string = TOKEN_URL;
 
 export type MockEvent = { type: string; [key: string]: any };
 
-const run = <T>(name: string, payload?: unknown) => executeServerCommand<T, unknown>(`mock-realtime:${name}`, payload);
+/** Runs one `mock-realtime:<name>` command (see test/support/wtr-plugins.mjs). */
+export const run = <T>(name: string, payload?: unknown) => executeServerCommand<T, unknown>(`mock-realtime:${name}`, payload);
 
 export const mock = {
   reset: () => run('reset'),
