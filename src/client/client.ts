@@ -624,7 +624,7 @@ export class RealtimeClient {
 
   /** Replays the conversation text into the new session, before anything else is sent. */
   #reseed(): void {
-    const seeds = this.conversation.history({ ...this.#o.history, pendingCalls: this.#tools.pendingCallIds });
+    const seeds = this.conversation.history({ ...this.#o.history, pendingCalls: this.#tools.unconfirmedCallIds });
     for (const seed of seeds) {
       const id = `rv_${this.conversation.session}_${(++this.#eventSeq).toString(36)}`;
       this.conversation.addSeed(id, seed.localId);

@@ -73,6 +73,7 @@ export class ToolRunner {
   #tools = new Map<string, RealtimeTool>();
   #turns = new Map<string, Turn>();
   #seen: string[] = []; // call ids already started (a call is reported by several events)
+  #answered: string[] = []; // call ids answered since the last reset
   #running = new Map<string, { controller: AbortController; responseId: string }>();
   readonly #o: ToolRunnerOptions;
 
@@ -107,6 +108,14 @@ export class ToolRunner {
     return [...this.#running.keys()];
   }
 
+  /**
+   * Calls whose output is not known to have reached the server: still running, or answered since
+   * the last `reset()` (an output sent while reconnecting waits in the queue, after the replay).
+   */
+  get unconfirmedCallIds(): string[] {
+    return [...this.#running.keys(), ...this.#answered];
+  }
+
   /** Feed each function_call item the server reports complete (response.output_item.done, response.done output). */
   callCompleted(item: FunctionCallRef, responseId: string): void {
     if (item.status !== undefined && item.status !== 'completed') return; // cut short: nothing to run
@@ -127,6 +136,7 @@ export class ToolRunner {
 
   /** A new session: responses of the old one will never report done, so their turns finish when their calls do. */
   reset(): void {
+    this.#answered = [];
     for (const id of [...this.#turns.keys()]) this.responseDone(id);
   }
 
@@ -155,6 +165,8 @@ export class ToolRunner {
       this.#o.clock.clearTimeout(timer);
       if (this.#running.get(item.call_id)?.controller !== controller) return; // disposed meanwhile
       this.#running.delete(item.call_id);
+      this.#answered.push(item.call_id);
+      if (this.#answered.length > REMEMBERED_CALLS) this.#answered.shift();
       this.#o.sendOutput(item.call_id, output);
       const turn = this.#turns.get(responseId);
       if (!turn) return;

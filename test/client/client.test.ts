@@ -210,6 +210,31 @@ describe('RealtimeClient reconnect (fake clock)', () => {
     expect(s.client.conversation.size).to.equal(2);
   });
 
+  it('a tool that answers while reconnecting: its call is replayed, then its output, then one response', async () => {
+    let finish!: (v: unknown) => void;
+    const s = setup({ tools: [{ name: 'slow', handler: () => new Promise((r) => (finish = r)) }] });
+    const first = await ready(s);
+    const call = { id: 'fc_1', type: 'function_call', name: 'slow', call_id: 'call_1', arguments: '{}', status: 'completed' };
+    first.receive(added(userTextItem('u1', 'call slow'), null));
+    first.receive(responseCreated('resp_1'));
+    first.receive(added({ ...call, status: 'in_progress', arguments: '' }, 'u1'));
+    first.receive({ type: 'response.output_item.done', event_id: 'e', response_id: 'resp_1', output_index: 0, item: call });
+    first.serverClose(1006); // before response.done and before the tool answered
+    finish({ ok: 1 });
+    await until(() => s.client.state === 'reconnecting');
+    s.clock.next();
+    await until(() => s.factory.sockets.length === 2);
+    const second = s.factory.last;
+    second.handshake();
+    await until(() => s.client.state === 'ready');
+    expect(second.sent.slice(1).map((e) => (e.type === 'conversation.item.create' ? `${e.item.type}:${e.item.call_id ?? e.item.content?.[0]?.text}` : e.type))).to.deep.equal([
+      'message:call slow',
+      'function_call:call_1',
+      'function_call_output:call_1',
+      'response.create',
+    ]);
+  });
+
   it('gives up after maxAttempts failed attempts and closes with reconnect_failed', async () => {
     const s = setup();
     const failed: string[] = [];
