@@ -286,6 +286,7 @@ export class RealtimeClient {
   /**
    * Sends microphone audio (PCM16 mono at 24 kHz). Before `ready` the newest few seconds are kept
    * and sent once ready; on a congested socket audio may be dropped (reported by `audio-dropped`).
+   * Ignored once closed.
    */
   appendAudio(pcm: Int16Array): void {
     if (this.#state === 'closed') return;
