@@ -14,7 +14,7 @@ const CHROMIUM = process.env.CHROME_PATH || '/usr/bin/chromium';
 export const CHROMIUM_FLAGS = [
   '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
   '--disable-background-networking', '--disable-component-update', '--disable-sync',
-  '--autoplay-policy=no-user-gesture-required',
+  '--autoplay-policy=no-user-gesture-required', '--enable-precise-memory-info',
   '--use-fake-ui-for-media-stream', '--use-fake-device-for-media-stream',
   `--use-file-for-fake-audio-capture=${FAKE_MIC_WAV}`,
 ];
