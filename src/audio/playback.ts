@@ -12,7 +12,10 @@ import {
 
 /** Rate of the PCM16 the engine plays (the API's output rate). */
 export const PLAYBACK_SAMPLE_RATE = 24000;
-/** Default prebuffer: audio held before playback starts, and again after an underrun. */
+/**
+ * Default prebuffer: the lead built before playback starts, and again after an underrun. Deliveries
+ * jittered by ±J ms need 2J of lead; 150 ms covers ±60 ms with room for the render callbacks.
+ */
 export const DEFAULT_PREBUFFER_MS = 150;
 
 /** Options of `AudioPlayback`; every outside dependency is injectable and has a real default. */
@@ -25,15 +28,24 @@ export interface AudioPlaybackOptions {
   audioContext?: AudioContextOption;
   /** A self-hosted worklet module, for pages whose CSP forbids `blob:` (see worklet-loader.ts). */
   workletUrl?: string | URL;
-  /** Audio to hold before starting and after an underrun, in ms (default 150). An ended item starts at once. */
+  /**
+   * Lead to build before starting and after an underrun, in ms (default 150): audio queued ahead of
+   * the newest delta, since a delta arrives about when its first sample is due. An ended item, or
+   * 4× this much audio, starts at once.
+   */
   prebufferMs?: number;
   /** Capacity of the worklet's ring in seconds (default 10); more audio waits on the main thread. */
   capacitySeconds?: number;
   /** Fade on interrupt, at the end of the stream and after an underrun, in ms (default 5). */
   fadeMs?: number;
+  /**
+   * Where the output goes (default: the context's destination), for pages that route the voice
+   * through their own graph (a visualizer, ducking). It must belong to the playback context.
+   */
+  destination?: AudioNode;
   /** Output device (`setSinkId`) to use from the start. */
   sinkId?: string;
-  /** About 20 times a second: the output level as a meter reading in [0, 1], and its RMS. */
+  /** About 20 times a second while sound plays (once when it stops): the output level as a meter reading in [0, 1], and its RMS. */
   onLevel?: (level: number, rms: number) => void;
   /** The first sample of an item was rendered. */
   onStarted?: (itemId: string) => void;
@@ -144,7 +156,7 @@ export class AudioPlayback extends ContextEngine {
       throw new AudioEngineError('audio_context_failed', `Could not create the playback worklet: ${(error as Error)?.message}`, error);
     }
     this.#node.port.onmessage = this.#onMessage;
-    this.#node.connect(ctx.destination);
+    this.#node.connect(this.#o.destination ?? ctx.destination);
     this.#pump();
     if (this.#sinkId !== undefined) this.setSinkId(this.#sinkId).catch((error) => this.#o.onError?.(error));
   }

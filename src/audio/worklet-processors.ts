@@ -29,7 +29,7 @@ export interface CaptureProcessorOptions {
   targetRate: number;
   /** Samples per posted frame (480 = 20 ms at 24 kHz). */
   frameSize: number;
-  /** Frames preallocated and recycled through the port. */
+  /** Frames preallocated and recycled through the port (the main thread returns them in batches). */
   poolSize: number;
   /** Seconds between level messages. */
   levelInterval: number;
@@ -41,7 +41,11 @@ export interface PlaybackProcessorOptions {
   inputRate: number;
   /** Ring capacity in input samples. */
   capacity: number;
-  /** Input samples to hold before starting (and after an underrun) unless the stream has ended. */
+  /**
+   * Lead to build before starting (and after an underrun), in input samples: the audio queued ahead
+   * of the newest chunk. A chunk arrives about when its first sample is due, so that is the margin
+   * left for the next chunk to be late. Not waited for once the stream has ended, nor past 4× it.
+   */
   prebuffer: number;
   /** Fade length in seconds (interrupt, end of stream, resume after an underrun). */
   fade: number;
@@ -49,10 +53,14 @@ export interface PlaybackProcessorOptions {
   levelInterval: number;
 }
 
-/** Capture worklet -> main thread: a frame (the ArrayBuffer of an Int16Array) or a level. */
-export type CaptureOutMessage = ArrayBuffer | { type: 'level'; rms: number; peak: number };
-/** Main thread -> capture worklet: a frame given back for reuse, mute, or stop. */
-export type CaptureInMessage = ArrayBuffer | { type: 'mute'; muted: boolean } | { type: 'stop' };
+/**
+ * Capture worklet -> main thread: a frame (the ArrayBuffer of an Int16Array), or, every 50 ms or so,
+ * a frame with the level since the previous one. Every message costs the main thread a task,
+ * so the level rides on a frame instead of being a message of its own.
+ */
+export type CaptureOutMessage = ArrayBuffer | { type: 'level'; rms: number; peak: number; frame: ArrayBuffer };
+/** Main thread -> capture worklet: frames given back for reuse (batched), mute, or stop. */
+export type CaptureInMessage = ArrayBuffer[] | { type: 'mute'; muted: boolean } | { type: 'stop' };
 
 /** Main thread -> playback worklet. Item handles are positive integers chosen by the main thread. */
 export type PlaybackInMessage =
@@ -111,12 +119,13 @@ export function defineRealtimeVoiceWorklets(
       this.count += n;
     }
 
-    // Posts the level at most once per interval of the audio clock (about 20 per second).
-    level(gone = 0): void {
-      if (scope.currentTime < this.nextLevel || !this.count) return;
-      this.port.postMessage({ type: 'level', rms: Math.sqrt(this.sum / this.count), peak: this.peak, gone });
+    // The level since the last one, at most once per interval of the audio clock (about 20 per second).
+    level(): { type: 'level'; rms: number; peak: number } | null {
+      if (scope.currentTime < this.nextLevel || !this.count) return null;
+      const message = { type: 'level' as const, rms: Math.sqrt(this.sum / this.count), peak: this.peak };
       this.sum = this.peak = this.count = 0;
       this.nextLevel = scope.currentTime + this.interval;
+      return message;
     }
   }
 
@@ -142,8 +151,8 @@ export function defineRealtimeVoiceWorklets(
       this.frame = this.pool.pop() as Int16Array;
       this.port.onmessage = (e: MessageEvent<CaptureInMessage>) => {
         const d = e.data;
-        if (d instanceof ArrayBuffer) {
-          if (d.byteLength === this.size * 2 && this.pool.length < this.poolSize) this.pool.push(new Int16Array(d));
+        if (Array.isArray(d)) {
+          for (const b of d) if (b.byteLength === this.size * 2 && this.pool.length < this.poolSize) this.pool.push(new Int16Array(b));
         } else if (d.type === 'mute') this.muted = d.muted;
         else if (d.type === 'stop') this.alive = false;
       };
@@ -158,13 +167,13 @@ export function defineRealtimeVoiceWorklets(
         this.frame[this.fill++] = this.muted ? 0 : toPcm16(this.scratch[i]);
         if (this.fill === this.size) {
           const buffer = this.frame.buffer as ArrayBuffer;
-          this.port.postMessage(buffer, [buffer]);
+          const level = this.level();
+          this.port.postMessage(level ? { ...level, frame: buffer } : buffer, [buffer]);
           // The pool only runs dry if the main thread stalls; a fresh frame is better than a gap.
           this.frame = this.pool.pop() || new Int16Array(this.size);
           this.fill = 0;
         }
       }
-      this.level();
       return this.alive;
     }
   }
@@ -197,6 +206,8 @@ export function defineRealtimeVoiceWorklets(
     next = 0;
     tmp = new Float32Array(8192);
     gone = 0;
+    quiet = false;
+    newest = 0;
 
     constructor(options: AudioWorkletNodeOptions) {
       super(options);
@@ -218,6 +229,7 @@ export function defineRealtimeVoiceWorklets(
         const joins = this.segs && this.segItem[tail] === d.item && !this.segEnd[tail];
         // Samples that find no room (full ring, or 64 items queued) are refused and reported.
         const written = joins || this.segs < SEGMENTS ? this.ring.write(d.pcm) : 0;
+        this.newest = written;
         if (joins) this.segLen[tail] += written;
         else if (written) {
           const s = (this.head + this.segs++) % SEGMENTS;
@@ -313,7 +325,8 @@ export function defineRealtimeVoiceWorklets(
       if (!this.playing && this.segs) {
         let ended = 0;
         for (let k = 0; k < this.segs; k++) ended |= this.segEnd[(this.head + k) % SEGMENTS];
-        if (ended || this.ring.available >= this.prebuffer) {
+        const queued = this.ring.available;
+        if (ended || queued - this.newest >= this.prebuffer || queued >= 4 * this.prebuffer) {
           this.playing = true;
           this.tailLeft = 0;
           if (this.underran) this.rampIn = this.fadeLen;
@@ -364,7 +377,15 @@ export function defineRealtimeVoiceWorklets(
       }
       for (let c = 1; c < outputs[0].length; c++) outputs[0][c].set(out);
       this.measure(out, n);
-      this.level(this.gone);
+      // While nothing plays, one silent level is enough: each message costs the main thread a task.
+      const silent = !this.playing && !this.peak;
+      if (!silent || !this.quiet) {
+        const level = this.level();
+        if (level) {
+          this.post({ ...level, gone: this.gone });
+          this.quiet = silent;
+        }
+      }
       return this.alive;
     }
   }

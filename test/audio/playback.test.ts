@@ -63,7 +63,9 @@ describe('AudioPlayback in an OfflineAudioContext (rendered output measured)', (
 
   it('an underrun followed by more audio keeps the per-item count, and the node keeps playing', async () => {
     const { offline, playback, events } = await offlinePlayback(1);
-    playback.enqueue('item_u', ramp(4800)); // 200 ms: above the 150 ms prebuffer
+    // 200 ms in two deltas: 150 ms ahead of the newest one, the default prebuffer.
+    playback.enqueue('item_u', ramp(3600));
+    playback.enqueue('item_u', ramp(1200, 3601));
     await playback.sync();
     offline.suspend(0.5).then(async () => {
       playback.enqueue('item_u', ramp(4800, 4801));

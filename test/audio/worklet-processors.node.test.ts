@@ -7,15 +7,18 @@ import {
   type PlaybackOutMessage,
   type PlaybackProcessorOptions,
 } from '../../src/audio/worklet-processors.js';
-import { rmsOf, tone } from './signals.js';
+import { rmsOf, seeded, tone } from './signals.js';
 import { workletHarness, type RecordingPort } from './worklet-harness.js';
 
 const CAPTURE: CaptureProcessorOptions = { targetRate: 24000, frameSize: 480, poolSize: 8, levelInterval: 0.05 };
 const PLAYBACK: PlaybackProcessorOptions = { inputRate: 24000, capacity: 24000, prebuffer: 2400, fade: 0.005, levelInterval: 0.05 };
 const FADE = 120; // 5 ms at 24 kHz
 
+type CaptureMessage = ArrayBuffer | { type: 'level'; rms: number; peak: number; frame: ArrayBuffer };
+const bufferOf = (m: CaptureMessage) => (m instanceof ArrayBuffer ? m : m.frame);
+
 function frames(port: RecordingPort): Int16Array[] {
-  return port.take().filter((m): m is ArrayBuffer => m instanceof ArrayBuffer).map((b) => new Int16Array(b));
+  return (port.take() as CaptureMessage[]).map((m) => new Int16Array(bufferOf(m)));
 }
 
 function capture(rate = 48000) {
@@ -36,9 +39,7 @@ describe('capture processor', () => {
     const got = frames(port);
     assert.equal(got.length, 49); // the resampler still holds 18 samples of look-ahead
     for (const f of got) assert.equal(f.length, 480);
-    posted.forEach((m, i) => {
-      if (m instanceof ArrayBuffer) assert.deepEqual(transfers[i], [m]);
-    });
+    posted.forEach((m, i) => assert.deepEqual(transfers[i], [bufferOf(m as CaptureMessage)]));
     const level = rmsOf(Float32Array.from(got[10], (s) => s / 32768));
     assert.ok(Math.abs(level - 0.5 / Math.SQRT2) < 0.002, `frame RMS ${level}`);
   });
@@ -50,15 +51,20 @@ describe('capture processor', () => {
     assert.ok(total >= 47040 - 480 && total <= 48000, `${total} samples for 2 s`);
   });
 
-  test('reuses returned frames: with the main thread giving buffers back, no new frame is allocated', () => {
+  test('reuses returned frames: with the main thread giving buffers back in batches, no new frame is allocated', () => {
     const { port, processor, h } = capture();
     const seen = new Set<ArrayBuffer>();
     const signal = tone(440, 48000, 4, 0.3);
+    let held: ArrayBuffer[] = [];
     for (let q = 0; q < 1500; q++) {
       h.render(processor, signal.subarray(q * 128, q * 128 + 128));
-      for (const m of port.take()) if (m instanceof ArrayBuffer) {
-        seen.add(m);
-        port.deliver(m);
+      for (const m of port.take() as CaptureMessage[]) {
+        seen.add(bufferOf(m));
+        held.push(bufferOf(m));
+      }
+      if (held.length >= 4) {
+        port.deliver(held);
+        held = [];
       }
     }
     assert.ok(seen.size <= CAPTURE.poolSize, `${seen.size} distinct buffers for 199 frames`);
@@ -95,12 +101,14 @@ describe('capture processor', () => {
     assert.ok(got.every((f) => f.every((s) => s === 0)));
   });
 
-  test('posts a level about 20 times per second, and stops when told', () => {
+  test('attaches the level to a frame about 20 times per second (no message of its own), and stops when told', () => {
     const { port, processor, h } = capture();
     const signal = tone(1000, 48000, 1, 0.5);
     for (let q = 0; q < 375; q++) h.render(processor, signal.subarray(q * 128, q * 128 + 128));
-    const levels = port.take().filter((m) => !(m instanceof ArrayBuffer)) as { type: string; rms: number; peak: number }[];
-    assert.ok(levels.length >= 19 && levels.length <= 21, `${levels.length} level messages`);
+    const posted = port.take() as CaptureMessage[];
+    assert.equal(posted.length, 49, 'one message per frame');
+    const levels = posted.filter((m) => !(m instanceof ArrayBuffer)) as { type: string; rms: number; peak: number }[];
+    assert.ok(levels.length >= 16 && levels.length <= 21, `${levels.length} levels`);
     assert.ok(levels.slice(2).every((l) => l.type === 'level' && Math.abs(l.rms - 0.354) < 0.01 && l.peak <= 0.51));
     port.deliver({ type: 'stop' });
     assert.equal(processor.process([[signal.subarray(0, 128)]], [], {}), false);
@@ -146,24 +154,63 @@ describe('playback processor', () => {
     );
   });
 
-  test('waits for the prebuffer unless the item has ended', () => {
-    const p = playback();
-    p.port.deliver({ type: 'chunk', item: 1, pcm: ramp(1000) });
+  test('waits for a lead of one prebuffer ahead of the newest chunk, unless the item has ended', () => {
+    const p = playback(); // prebuffer 2400 samples (100 ms)
+    p.port.deliver({ type: 'chunk', item: 1, pcm: ramp(1200) });
+    p.port.deliver({ type: 'chunk', item: 1, pcm: ramp(1200, 1201) });
     p.render(10);
-    assert.ok(p.out.every((s) => s === 0), 'started below the prebuffer');
-    p.port.deliver({ type: 'chunk', item: 1, pcm: ramp(1400, 1001) });
+    assert.ok(p.out.every((s) => s === 0), 'started with only 1200 samples ahead of the newest chunk');
+    p.port.deliver({ type: 'chunk', item: 1, pcm: ramp(1200, 2401) });
     p.render(1);
     assert.equal(p.out[1280], 1 / 32768);
     const q = playback();
     q.port.deliver({ type: 'chunk', item: 2, pcm: ramp(500) });
     q.port.deliver({ type: 'end', item: 2 });
     q.render(1);
-    assert.equal(q.out[0], 1 / 32768);
+    assert.equal(q.out[0], 1 / 32768, 'an ended item waits for nothing');
+    const r = playback();
+    r.port.deliver({ type: 'chunk', item: 3, pcm: ramp(9600) });
+    r.render(1);
+    assert.equal(r.out[0], 1 / 32768, 'four prebuffers in one chunk start at once');
   });
 
+  for (const [prebufferMs, expectUnderruns] of [
+    [150, false],
+    [60, true],
+  ] as const)
+    test(`deliveries at real-time pace jittered by ±60 ms: ${expectUnderruns ? 'a 60 ms prebuffer underruns' : 'no underrun in 10 minutes with the default 150 ms'}`, () => {
+      const p = playback(24000, { capacity: 240000, prebuffer: (prebufferMs * 24000) / 1000 });
+      const random = seeded(11);
+      // Items of 4-7 s in deltas of 20-120 ms, each due when its audio starts, 1-2 s apart.
+      const deliveries: { at: number; message: object }[] = [];
+      let t = 0;
+      for (let item = 1; t < 600; item++) {
+        const length = Math.round((4 + 3 * random()) * 24000);
+        for (let offset = 0; offset < length; ) {
+          const n = Math.min(length - offset, Math.round((0.02 + 0.1 * random()) * 24000));
+          deliveries.push({ at: t + offset / 24000, message: { type: 'chunk', item, pcm: ramp(n) } });
+          offset += n;
+        }
+        deliveries.push({ at: t + length / 24000, message: { type: 'end', item } });
+        t += length / 24000 + 1 + random();
+      }
+      let previous = 0;
+      for (const d of deliveries) previous = d.at = Math.max(previous, d.at + (2 * random() - 1) * 0.06);
+      let underruns = 0;
+      let next = 0;
+      while (next < deliveries.length) {
+        while (next < deliveries.length && deliveries[next].at <= p.h.scope.currentTime) p.port.deliver(deliveries[next++].message);
+        p.h.render(p.processor, null);
+        underruns += (p.port.take() as PlaybackOutMessage[]).filter((m) => m.type === 'underrun').length;
+      }
+      if (expectUnderruns) assert.ok(underruns > 0, 'the jitter model is too gentle to test anything');
+      else assert.equal(underruns, 0);
+    });
+
   test('an underrun plays silence, keeps the item count, and more audio resumes it with a ramp', () => {
-    const p = playback();
-    p.port.deliver({ type: 'chunk', item: 7, pcm: ramp(2500) });
+    const p = playback(24000, { prebuffer: 1000 });
+    p.port.deliver({ type: 'chunk', item: 7, pcm: ramp(1500) });
+    p.port.deliver({ type: 'chunk', item: 7, pcm: ramp(1000, 1501) });
     p.render(25);
     const first = p.events();
     assert.deepEqual(first.map((e) => e.type), ['started', 'underrun']);
@@ -209,7 +256,8 @@ describe('playback processor', () => {
     p.port.deliver({ type: 'chunk', item: 5, pcm: ramp(100) });
     p.port.deliver({ type: 'interrupt', token: 1 });
     assert.deepEqual(p.events(), [{ type: 'interrupted', token: 1, item: 5, rendered: 0, gone: 100 }]);
-    p.port.deliver({ type: 'chunk', item: 6, pcm: ramp(3000) });
+    p.port.deliver({ type: 'chunk', item: 6, pcm: ramp(2500) });
+    p.port.deliver({ type: 'chunk', item: 6, pcm: ramp(500, 2501) });
     p.render(5);
     p.port.deliver({ type: 'interrupt', token: 2, now: true });
     const reply = p.events().find((e) => e.type === 'interrupted');
@@ -230,10 +278,11 @@ describe('playback processor', () => {
   test('end after everything played makes the item done and the stream drained', () => {
     const p = playback();
     p.port.deliver({ type: 'chunk', item: 1, pcm: ramp(2400) });
+    p.port.deliver({ type: 'chunk', item: 1, pcm: ramp(1, 2401) });
     p.render(30);
     p.events();
     p.port.deliver({ type: 'end', item: 1 });
-    assert.deepEqual(p.events(), [{ type: 'done', item: 1, rendered: 2400 }, { type: 'drained' }]);
+    assert.deepEqual(p.events(), [{ type: 'done', item: 1, rendered: 2401 }, { type: 'drained' }]);
   });
 
   test('audio beyond the ring capacity is refused and reported, never written over', () => {
@@ -269,5 +318,18 @@ describe('playback processor', () => {
     assert.ok(levels.length >= 9 && levels.length <= 12, `${levels.length} levels in 0.53 s`);
     const last = levels[levels.length - 1];
     assert.ok(last.type === 'level' && Math.abs(last.rms - 0.5) < 1e-6 && last.gone > 10000);
+  });
+
+  test('while nothing plays it posts one silent level and then stays quiet', () => {
+    const p = playback();
+    p.render(200);
+    const levels = (p.port.take() as PlaybackOutMessage[]).filter((m) => m.type === 'level');
+    assert.equal(levels.length, 1);
+    p.port.deliver({ type: 'chunk', item: 1, pcm: new Int16Array(4800).fill(8192) });
+    p.port.deliver({ type: 'end', item: 1 });
+    p.render(100);
+    const after = (p.port.take() as PlaybackOutMessage[]).filter((m) => m.type === 'level');
+    assert.ok(after.length >= 4 && after.length <= 6, `${after.length} levels for 0.2 s of sound and its end`);
+    assert.equal(after[after.length - 1].type === 'level' && after[after.length - 1].peak, 0);
   });
 });
