@@ -50,10 +50,27 @@ export interface MockFaults {
   next(...rules: FaultRule[]): void;
   /** The next `times` (default 1) WebSocket upgrades are answered with this HTTP status instead (browsers see close 1006). */
   handshake(fault: { status: number; body?: string; times?: number }): void;
-  /** The next `times` (default 1) requests to `path` (default "/token") fail with this status and JSON body. */
-  http(fault: { path?: string; status: number; body?: unknown; times?: number }): void;
+  /** The next `times` (default 1) requests to `path` (default "/token") get this answer instead (see {@link HttpFault}). */
+  http(fault: HttpFault): void;
   /** Disarms everything not yet fired. */
   clear(): void;
+}
+
+/** An injected HTTP answer: a failure, or any body (a standard key, an expired token...) on any path. */
+export interface HttpFault {
+  /** Default "/token". Any path works, also one the mock does not serve. */
+  path?: string;
+  status: number;
+  /** JSON body (default: an OpenAI-style error). */
+  body?: unknown;
+  /** A body sent as is instead of JSON (an HTML error page, truncated JSON...). */
+  raw?: string;
+  /** Content-Type of `raw` (default "text/html"). */
+  contentType?: string;
+  /** Answers after this many ms on the mock's clock (a slow or hanging backend); nothing is sent if the client gave up. */
+  delayMs?: number;
+  /** How many upcoming requests get it (default 1). */
+  times?: number;
 }
 
 /** Settings that may change while the server runs; they apply to connections opened afterwards. */
@@ -206,7 +223,7 @@ export async function startMockRealtime(options: MockRealtimeOptions = {}): Prom
   let connectionCount = 0;
   let nextRules: FaultRule[] = [];
   let handshakeFaults: Array<{ status: number; body?: string }> = [];
-  let httpFaults: Array<{ path: string; status: number; body?: unknown }> = [];
+  let httpFaults: Array<Omit<HttpFault, 'times'> & { path: string }> = [];
   let waiting: Array<(c: MockConnection) => void> = [];
   const sockets = new Set<WebSocket>();
 
@@ -268,7 +285,23 @@ export async function startMockRealtime(options: MockRealtimeOptions = {}): Prom
     }
     const fault = req.method === 'POST' ? takeHttpFault(url.pathname) : undefined;
     if (fault) {
-      sendJson(res, fault.status, fault.body ?? { error: { message: `Injected failure (${fault.status}).`, type: 'server_error', param: null, code: null } });
+      if (fault.delayMs) {
+        await new Promise<void>((resolve) => {
+          const timer = clock.setTimeout(resolve, fault.delayMs!);
+          // A client that gave up (timeout, navigation) closes the request: stop waiting for nothing.
+          res.once('close', () => {
+            clock.clearTimeout(timer);
+            resolve();
+          });
+        });
+        if (res.destroyed || res.writableEnded) return;
+      }
+      if (fault.raw !== undefined) {
+        res.writeHead(fault.status, { 'Content-Type': fault.contentType ?? 'text/html' });
+        res.end(fault.raw);
+      } else {
+        sendJson(res, fault.status, fault.body ?? { error: { message: `Injected failure (${fault.status}).`, type: 'server_error', param: null, code: null } });
+      }
       return;
     }
     try {
@@ -392,8 +425,8 @@ export async function startMockRealtime(options: MockRealtimeOptions = {}): Prom
     handshake: ({ status, body, times = 1 }) => {
       for (let i = 0; i < times; i++) handshakeFaults.push({ status, body });
     },
-    http: ({ path = '/token', status, body, times = 1 }) => {
-      for (let i = 0; i < times; i++) httpFaults.push({ path, status, body });
+    http: ({ path = '/token', times = 1, ...fault }) => {
+      for (let i = 0; i < times; i++) httpFaults.push({ ...fault, path });
     },
     clear: () => {
       nextRules = [];

@@ -151,11 +151,18 @@ describe('POST /v1/realtime/client_secrets', () => {
   });
 });
 
+/** Resolves once `test` holds, checking after each turn of the event loop. */
+async function until(test: () => boolean): Promise<void> {
+  while (!test()) await new Promise((resolve) => setImmediate(resolve));
+}
+
 describe('the widget token endpoint, CORS and other paths', () => {
   let server: MockRealtimeServer;
+  let clock: ManualClock;
 
   before(async () => {
-    server = await startMockRealtime({ clock: new ManualClock(START), tokenTtlSeconds: 60 });
+    clock = new ManualClock(START);
+    server = await startMockRealtime({ clock, tokenTtlSeconds: 60 });
   });
   after(() => server.close());
 
@@ -237,5 +244,37 @@ describe('the widget token endpoint, CORS and other paths', () => {
     server.faults.http({ status: 500 });
     server.faults.clear();
     assert.equal((await post(server.tokenUrl, {})).status, 200, 'clear() disarms pending faults');
+  });
+
+  it('injects raw bodies, any path, and slow answers (faults.http raw / contentType / delayMs)', async () => {
+    server.faults.http({ status: 200, raw: '<html>Sign in</html>' });
+    const html = await fetch(server.tokenUrl, { method: 'POST', body: '{}' });
+    assert.equal(html.status, 200);
+    assert.equal(html.headers.get('content-type'), 'text/html');
+    assert.equal(await html.text(), '<html>Sign in</html>');
+
+    server.faults.http({ path: '/t/standard-key', status: 200, body: { value: 'sk-test-1' } });
+    assert.deepEqual((await post(`${server.origin}/t/standard-key`, {})).body, { value: 'sk-test-1' });
+
+    const timers = clock.pending;
+    server.faults.http({ status: 200, body: { value: 'ek_slow' }, delayMs: 5000 });
+    let answered = false;
+    const slow = post(server.tokenUrl, {}).finally(() => (answered = true));
+    await until(() => clock.pending > timers);
+    // The answer waits for the mock's clock, not for real time.
+    clock.advance(4999);
+    assert.equal(answered, false);
+    clock.advance(1);
+    assert.deepEqual((await slow).body, { value: 'ek_slow' });
+
+    // A client that gives up while the answer is delayed leaves nothing pending on the mock.
+    server.faults.http({ status: 200, body: { value: 'ek_never' }, delayMs: 60_000 });
+    const controller = new AbortController();
+    const hung = fetch(server.tokenUrl, { method: 'POST', body: '{}', signal: controller.signal }).catch((e: Error) => e.name);
+    await until(() => clock.pending > timers);
+    controller.abort();
+    assert.equal(await hung, 'AbortError');
+    await until(() => clock.pending === timers);
+    assert.equal((await post(server.tokenUrl, {})).status, 200, 'the next request is served normally');
   });
 });

@@ -20,7 +20,7 @@ const PREFIX = 'mock-realtime:';
  * - `drop` `{ code?, reason?, connection? }`, `send-raw` `{ text | base64, connection? }`,
  *   `send-event` `{ event, connection? }`, `error` `{ error, connection? }`, `duplicate` `{ type, times? }`,
  *   `delay` `{ ms }`, `stall`, `resume`, `expire`: act on a live connection now;
- * - `handshake` `{ status, body?, times? }`, `http-fault` `{ path?, status, body?, times? }`: fail upcoming requests;
+ * - `handshake` `{ status, body?, times? }`, `http-fault` `{ path?, status, body?, raw?, contentType?, delayMs?, times? }`: fail (or slow) upcoming requests;
  * - `configure` `{ sessionLimitMs?, pacing?, inputTranscriptTiming? }`: settings for new connections;
  * - `issue-key` `{ ttlSeconds?, session? }`: mint an `ek_` key directly.
  */
