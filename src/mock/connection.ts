@@ -1,10 +1,11 @@
-// One WebSocket connection to the mock: stamps and sends server events, records what went each
+// One connection to the mock (a WebSocket, or a WebRTC call's data channel): stamps and sends server events, records what went each
 // way (without audio payloads), and runs the fault-injection rules that tests script.
 import type { WebSocket } from 'ws';
 import type { MockClock } from './clock.js';
 import { gaError, type GaErrorDetail } from './errors.js';
 import { IdGenerator } from './ids.js';
 import { Pacer, type PacingOptions } from './pacing.js';
+import type { SessionMedia } from './playout.js';
 import { INVALID_JSON, MockSession, type OutgoingEvent, type SessionBehaviour } from './session.js';
 import type { EffectiveSession } from './session-config.js';
 
@@ -96,6 +97,35 @@ function summarizeSent(event: OutgoingEvent): SentEvent {
   return structuredClone(event);
 }
 
+/** The channel under a connection: a WebSocket or a WebRTC data channel. */
+export interface MockWire {
+  send(data: string | Uint8Array): void;
+  /** Ends the channel: for a WebSocket 1006 resets the TCP connection, 1005 closes without a code, others close with it. */
+  close(code: number, reason: string): void;
+  /** Text frames as strings, binary frames as bytes. */
+  onMessage(listener: (data: string | Uint8Array) => void): void;
+  onClose(listener: (code: number, reason: string) => void): void;
+}
+
+/** A `ws` WebSocket as a {@link MockWire}. */
+export function webSocketWire(ws: WebSocket): MockWire {
+  return {
+    send: (data) => ws.send(data),
+    close: (code, reason) => {
+      if (code === 1006) ws.terminate();
+      else if (code === 1005) ws.close();
+      else ws.close(code, reason);
+    },
+    onMessage: (listener) => ws.on('message', (data, isBinary) => listener(isBinary ? new Uint8Array(data as Buffer) : (data as Buffer).toString('utf8'))),
+    onClose: (listener) => {
+      ws.on('close', (code, reason) => listener(code, reason.toString()));
+      ws.on('error', () => {
+        // A reset socket also emits close; nothing else to do.
+      });
+    },
+  };
+}
+
 interface ArmedRule {
   rule: FaultRule;
   fired: boolean;
@@ -107,6 +137,8 @@ export interface ConnectionInfo {
   index: number;
   path: string;
   query: Record<string, string>;
+  /** `webrtc` for a call opened at POST /v1/realtime/calls. */
+  transport?: 'websocket' | 'webrtc';
   /** Offered subprotocols, with the key of `openai-insecure-api-key.` redacted. */
   protocols: string[];
   /** How the client authenticated. */
@@ -137,22 +169,19 @@ export class MockConnection {
   private waiters = new Set<() => void>();
 
   constructor(
-    private readonly ws: WebSocket,
+    private readonly wire: MockWire,
     readonly info: ConnectionInfo,
     private readonly clock: MockClock,
     pacing: PacingOptions,
-    session: { config: EffectiveSession; behaviour: SessionBehaviour } | { refuse: GaErrorDetail; code: number; reason: string },
+    session: { config: EffectiveSession; behaviour: SessionBehaviour; media?: SessionMedia } | { refuse: GaErrorDetail; code: number; reason: string },
     rules: FaultRule[] = [],
   ) {
     this.closed = new Promise((resolve) => (this.resolveClosed = resolve));
     this.ids = new IdGenerator(`mock${info.index}`);
     this.pacer = new Pacer(pacing, clock);
     this.addFaults(...rules);
-    ws.on('message', (data, isBinary) => this.onMessage(data as Buffer, isBinary));
-    ws.on('close', (code, reason) => this.onClose(code, reason.toString()));
-    ws.on('error', () => {
-      // A reset socket also emits close; nothing else to do.
-    });
+    wire.onMessage((data) => this.onMessage(data));
+    wire.onClose((code, reason) => this.onClose(code, reason));
     if ('refuse' in session) {
       this.session = undefined;
       this.emit({ type: 'error', error: session.refuse });
@@ -167,6 +196,7 @@ export class MockConnection {
         ids: this.ids,
         clock,
         pacer: this.pacer,
+        media: session.media,
       },
       session.behaviour,
     );
@@ -320,7 +350,7 @@ export class MockConnection {
     if (!this.open) return;
     push(this.sent, summary);
     if (this.holds > 0) this.queue.push(data);
-    else this.ws.send(data);
+    else this.wire.send(data);
     this.notify();
   }
 
@@ -328,7 +358,7 @@ export class MockConnection {
     if (this.holds > 0 || !this.open) return;
     const queue = this.queue;
     this.queue = [];
-    for (const data of queue) this.ws.send(data);
+    for (const data of queue) this.wire.send(data);
   }
 
   /** Server-side close. */
@@ -338,23 +368,21 @@ export class MockConnection {
     this.queue = [];
     this.session?.dispose();
     this.pacer.dispose();
-    if (code === 1006) this.ws.terminate();
-    else if (code === 1005) this.ws.close();
-    else this.ws.close(code, reason);
+    this.wire.close(code, reason);
     this.notify();
   }
 
   // ---- incoming ------------------------------------------------------------------------------------
 
-  private onMessage(data: Buffer, isBinary: boolean): void {
+  private onMessage(data: string | Uint8Array): void {
     if (!this.open) return;
     let value: unknown;
     let summary: ReceivedEvent;
-    if (isBinary) {
-      value = new Uint8Array(data);
-      summary = { type: '(binary)', bytes: data.length };
+    if (typeof data !== 'string') {
+      value = data;
+      summary = { type: '(binary)', bytes: data.byteLength };
     } else {
-      const text = data.toString('utf8');
+      const text = data;
       try {
         value = JSON.parse(text);
         summary =

@@ -6,7 +6,7 @@ import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { parseClientEvent } from '../protocol/index.js';
 import { systemClock, type MockClock } from './clock.js';
-import { MockConnection, type FaultRule } from './connection.js';
+import { MockConnection, webSocketWire, type FaultRule } from './connection.js';
 import { gaError, issueError, type GaErrorDetail } from './errors.js';
 import { KeyStore, redactKey } from './keys.js';
 import { DEFAULT_PACING, type PacingOptions } from './pacing.js';
@@ -397,7 +397,7 @@ export async function startMockRealtime(options: MockRealtimeOptions = {}): Prom
       setup = { config, behaviour: { sessionLimitMs: settings.sessionLimitMs, inputTranscriptTiming: settings.inputTranscriptTiming } };
       log(`connection ${index}: ${kind} session ${config.id}${kind === 'realtime' ? ` (${model})` : ''}`);
     }
-    const conn = new MockConnection(ws, info, clock, { ...settings.pacing }, setup, rules);
+    const conn = new MockConnection(webSocketWire(ws), info, clock, { ...settings.pacing }, setup, rules);
     connections.push(conn);
     // A long-running mock (the CLI, a demo) must not grow without bound: forget the oldest closed ones.
     const closed = connections.filter((c) => !c.isOpen);

@@ -14,6 +14,7 @@ import type { MockClock } from './clock.js';
 import { frameError, gaError, type GaErrorDetail } from './errors.js';
 import type { IdGenerator } from './ids.js';
 import type { Pacer } from './pacing.js';
+import { Playout, type SessionMedia } from './playout.js';
 import {
   applySession,
   voiceName,
@@ -36,6 +37,8 @@ export interface SessionHost {
   readonly ids: IdGenerator;
   readonly clock: MockClock;
   readonly pacer: Pacer;
+  /** WebRTC: the voice leaves as media in real time (no audio deltas), with output_audio_buffer events. */
+  readonly media?: SessionMedia;
 }
 
 export interface SessionBehaviour {
@@ -104,6 +107,8 @@ export class MockSession {
   /** Input timeline sample where idle time started counting, or null while disarmed. */
   private idleFrom: number | null = null;
   private audioSent = false;
+  private readonly playout: Playout | undefined;
+  private lastResponseId: string | undefined;
   private limitTimer: unknown;
   private closed = false;
 
@@ -116,6 +121,12 @@ export class MockSession {
     this.conversationId = host.ids.next('conv');
     this.vad = new EnergyVad(this.inputRate, this.vadParams());
     this.vad.enabled = this.turnDetection !== null;
+    if (host.media) {
+      this.playout = new Playout(host.media, host.clock, {
+        started: (id) => this.send('output_audio_buffer.started', { response_id: id }),
+        stopped: (id) => this.send('output_audio_buffer.stopped', { response_id: id }),
+      });
+    }
   }
 
   /** The effective session config (what session.updated last reported). */
@@ -161,6 +172,7 @@ export class MockSession {
     if (this.closed) return;
     this.closed = true;
     this.host.clock.clearTimeout(this.limitTimer);
+    this.playout?.dispose();
     for (const run of this.responses) run.finished = true;
     this.responses.clear();
     this.active = undefined;
@@ -205,6 +217,7 @@ export class MockSession {
         this.send('input_audio_buffer.cleared', {});
         return;
       case 'output_audio_buffer.clear':
+        if (this.playout) return this.clearOutput();
         this.sendError(gaError('invalid_value', 'output_audio_buffer.clear is only supported for WebRTC and SIP sessions; over WebSocket, truncate the item instead.', 'type', eventId));
         return;
     }
@@ -319,7 +332,21 @@ export class MockSession {
       this.sendError(gaError('invalid_value', "Invalid value for 'audio': expected base64-encoded audio.", 'audio', eventId));
       return;
     }
-    const samples = decodeAudio(bytes, this.config.audio.input.format.type);
+    this.feed(decodeAudio(bytes, this.config.audio.input.format.type));
+  }
+
+  /** WebRTC: the user's voice decoded from media, PCM16 at 24 kHz, on the same path as appended audio. */
+  appendMedia(pcm: Int16Array): void {
+    if (this.closed) return;
+    const step = 24000 / this.inputRate;
+    if (step === 1) return this.feed(pcm);
+    // A G.711 session format makes the timeline 8 kHz: keep every third sample.
+    const out = new Int16Array(Math.floor(pcm.length / step));
+    for (let i = 0; i < out.length; i++) out[i] = pcm[i * step]!;
+    this.feed(out);
+  }
+
+  private feed(samples: Int16Array): void {
     for (const ev of this.vad.push(samples)) {
       if (ev.kind === 'speech_started') {
         this.idleFrom = null;
@@ -327,7 +354,10 @@ export class MockSession {
         this.speechOnset = ev.onsetSample;
         this.speechStart = ev.startSample;
         this.send('input_audio_buffer.speech_started', { audio_start_ms: this.vad.ms(ev.startSample), item_id: this.speechItemId });
-        if (this.turnDetection?.interrupt_response && this.active) this.cancel(this.active, 'turn_detected');
+        if (this.turnDetection?.interrupt_response) {
+          if (this.active) this.cancel(this.active, 'turn_detected');
+          if (this.playout?.active) this.clearOutput();
+        }
       } else {
         const itemId = this.speechItemId ?? this.host.ids.next('item');
         this.speechItemId = undefined;
@@ -506,6 +536,22 @@ export class MockSession {
     return { item, audioMs };
   }
 
+  /**
+   * WebRTC: stops the voice (output_audio_buffer.clear, or a barge-in). The server knows what was
+   * heard, so it truncates the item itself (protocol.md §8.1): its audio ends there, its transcript goes.
+   */
+  private clearOutput(): void {
+    const cut = this.playout!.clear();
+    const meta = cut && this.meta.get(cut.itemId);
+    if (cut && meta) {
+      meta.audioSamples = cut.playedSamples;
+      const part = (this.findItem(cut.itemId)?.content as Array<Record<string, unknown>> | undefined)?.[0];
+      if (part?.type === 'output_audio') part.transcript = '';
+    }
+    const responseId = cut?.responseId ?? this.lastResponseId;
+    if (responseId) this.send('output_audio_buffer.cleared', { response_id: responseId });
+  }
+
   private onTruncate(event: ClientEventOf<'conversation.item.truncate'>, eventId: string | null): void {
     const item = this.findItem(event.item_id);
     if (!item) return this.itemNotFound(event.item_id, eventId);
@@ -595,6 +641,7 @@ export class MockSession {
       afterDone: [],
     };
     this.responses.add(run);
+    this.lastResponseId = run.id;
     if (inConversation) this.active = run;
     this.idleFrom = null;
     this.send('response.created', { response: this.responseObject(run, 'in_progress', null) });
@@ -642,12 +689,13 @@ export class MockSession {
     run.item = { id: this.host.ids.next('item'), object: 'realtime.item', type: 'message', status: 'in_progress', role: 'assistant', content: [] };
     this.openItem(run);
     if (run.kind === 'audio') {
-      const rate = sampleRateOf(run.format.type);
+      const rate = this.host.media?.rate ?? sampleRateOf(run.format.type);
       run.plan = planVoice(text, voiceName(run.voice), this.config.audio.output?.speed ?? 1, rate);
       this.meta.set(run.item.id, { audioSamples: 0, audioRate: rate });
     }
     const part = run.kind === 'audio' ? { type: 'output_audio', transcript: '' } : { type: 'output_text', text: '' };
     this.send('response.content_part.added', { ...this.contentRef(run), part });
+    if (run.plan) this.playout?.add({ responseId: run.id, itemId: run.item.id, plan: run.plan, produced: () => run.samplesSent, ended: () => run.finished });
   }
 
   private openFunctionCall(run: ResponseRun, tool: MockFunctionTool): void {
@@ -714,12 +762,13 @@ export class MockSession {
     const chunkMs = ms[run.chunkIndex++ % ms.length] ?? 100;
     const count = Math.min(plan.totalSamples - run.samplesSent, Math.max(1, Math.round((chunkMs * plan.sampleRate) / 1000)));
     this.sendWords(run, run.samplesSent + count);
-    const pcm = renderVoice(plan, run.samplesSent, count);
+    // Over WebRTC the voice is rendered as it plays (Playout); here the model only runs ahead.
+    const pcm = this.playout ? undefined : renderVoice(plan, run.samplesSent, count);
     run.samplesSent += count;
     const meta = this.meta.get(run.item.id);
     if (meta) meta.audioSamples = run.samplesSent;
     this.audioSent = true;
-    this.send('response.output_audio.delta', { ...this.contentRef(run), delta: encodeBase64(encodeAudio(pcm, run.format.type)) });
+    if (pcm) this.send('response.output_audio.delta', { ...this.contentRef(run), delta: encodeBase64(encodeAudio(pcm, run.format.type)) });
     return true;
   }
 
