@@ -207,7 +207,7 @@ export class AudioPlayback extends ContextEngine {
     this.#backlog = [];
     const node = this.#node;
     let current = items[0];
-    let rendered = current.rendered;
+    let playingNow = 0;
     const ctx = this.ctx;
     if (node && ctx && ctx.state !== 'closed') {
       // A suspended realtime context renders nothing, so the worklet stops at once instead of fading;
@@ -219,12 +219,18 @@ export class AudioPlayback extends ContextEngine {
         const playing = this.#byHandle.get(r.item);
         if (playing && items.includes(playing)) {
           current = playing;
-          rendered = playing.rendered + r.rendered;
+          playingNow = r.rendered;
         }
       }
     }
     for (const item of items) this.#byHandle.delete(item.handle);
-    return { itemId: current.id, contentIndex: current.contentIndex, renderedSamples: rendered, receivedSamples: current.received };
+    // Read after the reply: `done` reports that the worklet sent before it have been counted.
+    return {
+      itemId: current.id,
+      contentIndex: current.contentIndex,
+      renderedSamples: current.rendered + playingNow,
+      receivedSamples: current.received,
+    };
   }
 
   /**

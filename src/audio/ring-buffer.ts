@@ -69,6 +69,13 @@ export class RingBuffer {
     return n;
   }
 
+  /** Drops up to `count` samples from the back (the newest) and returns how many were dropped. */
+  trim(count: number): number {
+    const n = Math.min(Math.max(0, count), this.size);
+    this.size -= n;
+    return n;
+  }
+
   /** Empties the buffer. */
   clear(): void {
     this.head = 0;

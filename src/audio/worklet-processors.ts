@@ -252,8 +252,19 @@ export function defineRealtimeVoiceWorklets(
         // Everything of that item has played already: it is done now.
         if (d.item === this.cur) this.finish();
       } else if (d.type === 'interrupt') {
-        if (this.playing && this.cur && !d.now) {
-          // Fade out over the next render quantum; process() answers when the output is silent.
+        if (this.fadeLeft) {
+          // Already fading out: that fade serves this call too; answer the earlier one now.
+          this.post({ type: 'interrupted', token: this.token, item: this.cur, rendered: this.rendered, gone: this.gone });
+          this.token = d.token;
+        } else if (this.playing && this.cur && !d.now) {
+          // Keep only what the fade will play and drop the rest now, so that audio arriving during
+          // the fade (a new response) outlives it; process() answers once the output is silent.
+          // Interpolation reads up to two samples past the fade.
+          const keep = Math.min(this.segLen[this.head], Math.ceil(this.fadeLen * this.step) + (this.step === 1 ? 0 : 2));
+          this.gone += this.ring.trim(this.ring.available - keep);
+          this.segs = 1;
+          this.segLen[this.head] = keep;
+          this.segEnd[this.head] = 0;
           this.fadeLeft = this.fadeLen;
           this.token = d.token;
         } else this.stopNow(d.token);
@@ -279,6 +290,18 @@ export function defineRealtimeVoiceWorklets(
       this.segs = this.head = this.cur = this.rendered = this.fadeLeft = this.rampIn = 0;
       this.playing = this.underran = false;
       this.post({ type: 'interrupted', token, item, rendered, gone: this.gone });
+    }
+
+    // The interrupt fade is over: report, and forget what is left of the faded item (unheard).
+    faded(): void {
+      if (this.segs && this.segItem[this.head] === this.cur) {
+        this.gone += this.ring.skip(this.segLen[this.head]);
+        this.head = (this.head + 1) % SEGMENTS;
+        this.segs--;
+      }
+      this.post({ type: 'interrupted', token: this.token, item: this.cur, rendered: this.rendered, gone: this.gone });
+      this.cur = this.rendered = this.fadeLeft = this.rampIn = 0;
+      this.playing = this.underran = false;
     }
 
     // Moves up to `count` queued samples into dst as floats (end fade and resume ramp applied),
@@ -361,7 +384,7 @@ export function defineRealtimeVoiceWorklets(
         if (this.fadeLeft) {
           for (let i = 0; i < m; i++) out[i] *= (this.fadeLeft - i) / this.fadeLen;
           this.fadeLeft -= m;
-          if (!this.fadeLeft || short) this.stopNow(this.token);
+          if (!this.fadeLeft || short) this.faded();
         } else if (short && this.playing && this.cur) {
           // Underrun: keep the node and the item's count, and wait for the prebuffer again.
           this.playing = false;

@@ -216,11 +216,15 @@ describe('AudioCapture with injected microphones', () => {
     expect(capture.context).to.equal(null);
   });
 
-  it('stop() releases the microphone (the recording indicator goes off) and closes its context', async () => {
+  it('runs at the native rate; stop() releases the microphone (the recording indicator goes off) and closes its context', async () => {
     capture = new AudioCapture({ echoCancellation: false });
     await capture.start();
     const track = capture.track!;
     const ctx = capture.context!;
+    // The capture context runs at the device's native rate, never forced to 24 kHz (Firefox).
+    const native = new AudioContext();
+    expect(ctx.sampleRate).to.equal(native.sampleRate);
+    await native.close();
     expect(track.readyState).to.equal('live');
     await capture.stop();
     expect(track.readyState).to.equal('ended');

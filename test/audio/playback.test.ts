@@ -130,6 +130,21 @@ describe('AudioPlayback in an OfflineAudioContext (rendered output measured)', (
     expect(events).to.deep.equal(['started item_long', 'done item_long 24000', 'drained']);
   });
 
+  it('speech after an item has fully played truncates nothing', async () => {
+    const { offline, playback } = await offlinePlayback(0.5);
+    playback.enqueue('item_done', new Int16Array(2400).fill(8192));
+    playback.end('item_done');
+    await playback.sync();
+    let plan: unknown = 'not run';
+    offline.suspend(0.2).then(async () => {
+      plan = planTruncation(await playback.interrupt());
+      await offline.resume();
+    });
+    await offline.startRendering();
+    await until(() => plan !== 'not run');
+    expect(plan).to.equal(null);
+  });
+
   it('interrupt with nothing queued resolves null (nothing to truncate)', async () => {
     const { playback } = await offlinePlayback(0.1);
     expect(await playback.interrupt()).to.equal(null);

@@ -34,6 +34,20 @@ describe('RingBuffer', () => {
     assert.deepEqual([...out], [-1, 0.5]);
   });
 
+  test('trim drops the newest samples and keeps the oldest', () => {
+    const ring = new RingBuffer(new Int16Array(4));
+    ring.write([1, 2, 3]);
+    ring.skip(1);
+    ring.write([4, 5]);
+    assert.equal(ring.trim(2), 2);
+    assert.equal(ring.trim(-1), 0);
+    ring.write([9]);
+    const out = new Int16Array(3);
+    assert.equal(ring.read(out, 0, 3), 3);
+    assert.deepEqual([...out], [2, 3, 9]);
+    assert.equal(ring.trim(5), 0);
+  });
+
   test('skip drops samples from the front; clear empties it', () => {
     const ring = new RingBuffer(new Int16Array(4));
     ring.write([1, 2, 3, 4]);

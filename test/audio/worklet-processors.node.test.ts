@@ -251,6 +251,41 @@ describe('playback processor', () => {
     assert.ok(p.out.slice(mark + FADE).every((s) => s === 0));
   });
 
+  test('audio of a new item that arrives during the interrupt fade survives it', () => {
+    const p = playback(24000, { prebuffer: 1000 });
+    p.port.deliver({ type: 'chunk', item: 3, pcm: new Int16Array(6000).fill(8192) });
+    p.port.deliver({ type: 'chunk', item: 3, pcm: new Int16Array(1000).fill(8192) });
+    p.render(10);
+    p.events();
+    p.port.deliver({ type: 'interrupt', token: 1 });
+    p.port.deliver({ type: 'chunk', item: 4, pcm: ramp(2000) });
+    p.port.deliver({ type: 'end', item: 4 });
+    const mark = p.out.length;
+    p.render(30);
+    const events = p.events();
+    assert.deepEqual(events[0], { type: 'interrupted', token: 1, item: 3, rendered: 1280 + FADE, gone: 7000 });
+    assert.deepEqual(events.slice(1).map((e) => e.type), ['started', 'done', 'drained']);
+    // The fade, silence for the rest of that quantum, then the new item from its first sample.
+    const next = p.out.findIndex((s, i) => i >= mark + FADE && s !== 0);
+    assert.equal(next, mark + 128);
+    assert.equal(p.out[next], 1 / 32768);
+  });
+
+  test('a second interrupt during the fade answers both calls', () => {
+    const p = playback(24000, { prebuffer: 1000 });
+    p.port.deliver({ type: 'chunk', item: 3, pcm: new Int16Array(3000).fill(8192) });
+    p.port.deliver({ type: 'chunk', item: 3, pcm: new Int16Array(1000).fill(8192) });
+    p.render(5);
+    p.port.deliver({ type: 'interrupt', token: 1 });
+    p.port.deliver({ type: 'interrupt', token: 2 });
+    p.render(1);
+    const replies = p.events().filter((e) => e.type === 'interrupted');
+    assert.deepEqual(replies.map((r) => r.type === 'interrupted' && [r.token, r.item, r.rendered]), [
+      [1, 3, 640],
+      [2, 3, 640 + FADE],
+    ]);
+  });
+
   test('interrupt while buffering or with `now` answers at once', () => {
     const p = playback();
     p.port.deliver({ type: 'chunk', item: 5, pcm: ramp(100) });
