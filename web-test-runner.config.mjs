@@ -7,6 +7,7 @@ import { chromeLauncher } from '@web/test-runner-chrome';
 import { defaultReporter, summaryReporter } from '@web/test-runner';
 import { countReporter } from './scripts/wtr-count-reporter.mjs';
 import { wtrPlugins } from './test/support/wtr-plugins.mjs';
+import { workletRoutePlugin } from './test/support/worklet-route-plugin.mjs';
 
 const FAKE_MIC_WAV = path.resolve(process.env.FAKE_MIC_WAV || 'test/fixtures/speech-48k.wav');
 const CHROMIUM = process.env.CHROME_PATH || '/usr/bin/chromium';
@@ -33,7 +34,7 @@ export default {
       launchOptions: { executablePath: CHROMIUM, headless: true, args: CHROMIUM_FLAGS, ignoreDefaultArgs: ['--mute-audio'] },
     }),
   ],
-  plugins: [...wtrPlugins(), esbuildPlugin({ ts: true, target: 'auto', tsconfig: './tsconfig.json' })],
+  plugins: [...wtrPlugins(), workletRoutePlugin(), esbuildPlugin({ ts: true, target: 'auto', tsconfig: './tsconfig.json' })],
   // Only real mocha options here: anything else makes mocha.setup throw and the run hang (tooling.md §9).
   testFramework: { config: { timeout: 20000 } },
   testsFinishTimeout: 10 * 60 * 1000,

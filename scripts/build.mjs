@@ -1,7 +1,9 @@
 // `npm run build`: the self-contained browser bundles (Vite), the Node/edge entry points (esbuild)
 // and the type declarations (tsc).
 import { spawnSync } from 'node:child_process';
-import { rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { build } from 'esbuild';
 
 function step(name, cmd, args) {
@@ -20,6 +22,17 @@ await build({
   entryPoints: { server: 'src/server/index.ts' },
   outdir: 'dist', bundle: true, format: 'esm', platform: 'neutral', target: 'es2022', logLevel: 'warning',
 });
+
+// The self-hosted worklet module for pages whose CSP forbids blob: (`worklet-url`): the same minified
+// functions the bundle inlines, written out as one file that registers both processors.
+{
+  const tmp = mkdtempSync(path.join(os.tmpdir(), 'rv-worklet-'));
+  const out = path.join(tmp, 'sources.mjs');
+  await build({ entryPoints: ['src/audio/worklet-sources.ts'], outfile: out, bundle: true, format: 'esm', minify: true, logLevel: 'warning' });
+  const { workletModuleSource } = await import(out);
+  writeFileSync('dist/realtime-voice.worklet.js', workletModuleSource());
+  rmSync(tmp, { recursive: true, force: true });
+}
 
 // The mock GA server and its CLI (`realtime-voice/mock`, bin `realtime-voice-mock`): Node ESM, ws and zod from dependencies.
 await build({

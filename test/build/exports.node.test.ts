@@ -62,3 +62,19 @@ test('the realtime-voice-mock bin is an executable Node script in dist', () => {
   const bin = pkg.bin['realtime-voice-mock'];
   assert.match(readFileSync(bin, 'utf8'), /^#!\/usr\/bin\/env node/);
 });
+
+test('dist/realtime-voice.worklet.js is a standalone module that registers both processors', async () => {
+  const code = readFileSync(pkg.exports['./worklet'], 'utf8');
+  assert.doesNotMatch(code, /^\s*import\s/m, 'a worklet module for strict-CSP pages must import nothing');
+  // Evaluate it against a stand-in AudioWorkletGlobalScope and see what it registers.
+  const registered: string[] = [];
+  const g = globalThis as Record<string, unknown>;
+  const scope = { AudioWorkletProcessor: class {}, registerProcessor: (name: string) => registered.push(name), sampleRate: 48000, currentTime: 0 };
+  Object.assign(g, scope);
+  try {
+    new Function(code)();
+  } finally {
+    for (const key of Object.keys(scope)) delete g[key];
+  }
+  assert.deepEqual(registered.sort(), ['realtime-voice-capture', 'realtime-voice-playback']);
+});
