@@ -661,8 +661,11 @@ export class RealtimeClient {
     const wasReady = this.#phase === 'ready';
     this.#dropSocket();
     const detail = `The connection closed (code ${code}${reason ? ', ' + reason : ''}).`;
-    if (wasReady) this.#lost('connection_lost', detail, false);
-    else this.#failAttempt('connect_failed', detail, true);
+    if (wasReady) {
+      // Reported even when the reconnect repairs it, as each failed attempt is: pages log their drops.
+      if (this.#backoff) this.#emitter.emit('error', { code: 'connection_lost', message: `${detail} Reconnecting.`, fatal: false });
+      this.#lost('connection_lost', detail, false);
+    } else this.#failAttempt('connect_failed', detail, true);
   }
 
   /** A session that was ready is gone: start over with a fresh token and replay the text. */
