@@ -93,7 +93,7 @@ export function normalizeToken(
       'standard_key_refused',
       'The token endpoint returned a standard OpenAI API key (sk-...). It would be visible to every visitor of the page. ' +
         'Return a short-lived client secret (ek_...) from POST /v1/realtime/client_secrets instead, or set ' +
-        'allowStandardKey: true (attribute allow-standard-key) for a local experiment only.',
+        "allowStandardKey: true (the element's dangerouslyAllowStandardKey property) for a local experiment only.",
     );
   }
   const token: RealtimeToken = { value: value as string };
