@@ -1,24 +1,14 @@
 // Browser tests in real (Debian) Chromium with a fake microphone that plays the committed WAV.
 // Run through scripts/test.mjs (`npm test`), which finds Chromium and loads this file under tsx,
 // so plugins may import the project's TypeScript (the mock realtime server).
-import path from 'node:path';
 import { esbuildPlugin } from '@web/dev-server-esbuild';
 import { chromeLauncher } from '@web/test-runner-chrome';
 import { defaultReporter, summaryReporter } from '@web/test-runner';
 import { countReporter } from './scripts/wtr-count-reporter.mjs';
 import { wtrPlugins } from './test/support/wtr-plugins.mjs';
 import { workletRoutePlugin } from './test/support/worklet-route-plugin.mjs';
+import { CHROMIUM_FLAGS, CHROMIUM_PATH } from './scripts/chromium.mjs';
 
-const FAKE_MIC_WAV = path.resolve(process.env.FAKE_MIC_WAV || 'test/fixtures/speech-48k.wav');
-const CHROMIUM = process.env.CHROME_PATH || '/usr/bin/chromium';
-
-export const CHROMIUM_FLAGS = [
-  '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-  '--disable-background-networking', '--disable-component-update', '--disable-sync',
-  '--autoplay-policy=no-user-gesture-required', '--enable-precise-memory-info',
-  '--use-fake-ui-for-media-stream', '--use-fake-device-for-media-stream',
-  `--use-file-for-fake-audio-capture=${FAKE_MIC_WAV}`,
-];
 
 // Node-side tests never run in the browser, whatever the selection.
 const files = [...(process.env.WTR_FILES ? process.env.WTR_FILES.split(',') : ['test/**/*.test.ts']), '!test/**/*.node.test.ts'];
@@ -31,7 +21,7 @@ export default {
   concurrency: 1,
   browsers: [
     chromeLauncher({
-      launchOptions: { executablePath: CHROMIUM, headless: true, args: CHROMIUM_FLAGS, ignoreDefaultArgs: ['--mute-audio'] },
+      launchOptions: { executablePath: CHROMIUM_PATH, headless: true, args: CHROMIUM_FLAGS, ignoreDefaultArgs: ['--mute-audio'] },
     }),
   ],
   plugins: [...wtrPlugins(), workletRoutePlugin(), esbuildPlugin({ ts: true, target: 'auto', tsconfig: './tsconfig.json' })],

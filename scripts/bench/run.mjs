@@ -10,18 +10,9 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
+import { CHROMIUM_FLAGS, CHROMIUM_PATH } from '../chromium.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-const CHROME = process.env.CHROME_PATH || '/usr/bin/chromium';
-const WAV = path.resolve(root, process.env.FAKE_MIC_WAV || 'test/fixtures/speech-48k.wav');
-// The flags of web-test-runner.config.mjs: fake microphone playing the committed WAV, audio unmuted.
-const FLAGS = [
-  '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-  '--disable-background-networking', '--disable-component-update', '--disable-sync',
-  '--autoplay-policy=no-user-gesture-required',
-  '--use-fake-ui-for-media-stream', '--use-fake-device-for-media-stream',
-  `--use-file-for-fake-audio-capture=${WAV}`,
-];
 const DUPLEX_SECONDS = Number(process.env.BENCH_DUPLEX_SECONDS || 30);
 const JITTER_MS = 60;
 const BARGE_TRIALS = Number(process.env.BENCH_BARGE_TRIALS || 20);
@@ -49,7 +40,7 @@ const server = http.createServer((req, res) => {
 await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
 const url = `http://127.0.0.1:${server.address().port}/`;
 
-const browser = await chromium.launch({ executablePath: CHROME, headless: true, args: FLAGS, ignoreDefaultArgs: ['--mute-audio'] });
+const browser = await chromium.launch({ executablePath: CHROMIUM_PATH, headless: true, args: CHROMIUM_FLAGS, ignoreDefaultArgs: ['--mute-audio'] });
 const rows = [];
 let failed = false;
 try {

@@ -7,19 +7,12 @@ import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { chromium, type Browser } from 'playwright-core';
+import { CHROMIUM_FLAGS, CHROMIUM_PATH } from '../../scripts/chromium.mjs';
 import { startMockRealtime } from '../../src/mock/index.js';
 
 const root = path.resolve(import.meta.dirname, '../..');
 const bundle = path.join(root, 'dist/realtime-voice.iife.js');
 const shots = path.join(root, 'demo/screenshots');
-const wav = path.join(root, 'test/fixtures/speech-48k.wav');
-const FLAGS = [
-  '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-  '--disable-background-networking', '--disable-component-update', '--disable-sync',
-  '--autoplay-policy=no-user-gesture-required',
-  '--use-fake-ui-for-media-stream', '--use-fake-device-for-media-stream',
-  `--use-file-for-fake-audio-capture=${wav}`,
-];
 
 function page(tokenUrl: string): string {
   return `<!doctype html>
@@ -70,9 +63,9 @@ test('the IIFE bundle, loaded with a plain script tag, completes a voice turn ag
   const origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 
   const browser: Browser = await chromium.launch({
-    executablePath: process.env.CHROME_PATH || '/usr/bin/chromium',
+    executablePath: CHROMIUM_PATH,
     headless: true,
-    args: FLAGS,
+    args: CHROMIUM_FLAGS,
     ignoreDefaultArgs: ['--mute-audio'],
   });
   t.after(() => browser.close());
