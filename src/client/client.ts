@@ -521,6 +521,7 @@ export class RealtimeClient {
         this.#responses.done(response);
         this.#tools.responseDone(response.id);
         this.#emitter.emit('response', { phase: 'done', response });
+        if (response.status === 'failed') this.#responseFailed(response);
         if (response.usage) this.#emitter.emit('metrics', { usage: response.usage, responseId: response.id });
         if (response.conversation_id !== null) this.#turnEndAt = undefined;
         break;
@@ -538,6 +539,15 @@ export class RealtimeClient {
       default:
         break;
     }
+  }
+
+  /** A response the server could not finish (rate limit, server error): the page hears why, the session goes on. */
+  #responseFailed(response: RealtimeResponse): void {
+    const error = response.status_details?.error;
+    const code = error?.code ?? error?.type ?? 'response_failed';
+    const detail = (error as { message?: unknown } | null | undefined)?.message;
+    const message = `The model could not answer (${code})${typeof detail === 'string' && detail ? `: ${detail}` : '.'}`;
+    this.#emitter.emit('error', { code, message, fatal: false });
   }
 
   #audioDelta(event: Extract<ServerEvent, { type: 'response.output_audio.delta' }>): void {

@@ -80,8 +80,8 @@ export class ResponseSequencer<P extends { conversation?: unknown } = { conversa
    */
   error(code: string | null | undefined, eventId: string | null | undefined): boolean {
     if (code !== ACTIVE_RESPONSE_ERROR) return false;
-    // event_id is sometimes null (protocol.md §10.10): then it was our latest request.
-    const index = eventId ? this.#sent.findIndex((s) => s.eventId === eventId) : this.#sent.length - 1;
+    // event_id is sometimes null (protocol.md §10.10): then it can only be our latest request, while unanswered.
+    const index = eventId ? this.#sent.findIndex((s) => s.eventId === eventId) : this.#awaiting > 0 ? this.#sent.length - 1 : -1;
     if (index < 0) return false;
     const [sent] = this.#sent.splice(index, 1);
     if (this.#awaiting > 0) this.#awaiting--;

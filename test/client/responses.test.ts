@@ -56,6 +56,11 @@ describe('ResponseSequencer', () => {
     expect(seq.busy, 'the server says a response is active').to.equal(true);
     seq.done({ id: 'resp_x' });
     expect(sent).to.have.length(2);
+    // Once answered, a null-id collision is someone else's: retrying would answer twice, or wait forever when idle.
+    seq.created({ id: 'resp_y' });
+    seq.done({ id: 'resp_y' });
+    expect(seq.error(ACTIVE_RESPONSE_ERROR, null)).to.equal(false);
+    expect(seq.busy).to.equal(false);
   });
 
   it('coalesces plain requests that wait, keeps requests with parameters apart', () => {

@@ -222,12 +222,12 @@ export const renderedLines = (el: RealtimeVoice): string[] =>
 export const part = <T extends HTMLElement = HTMLElement>(el: RealtimeVoice, name: string): T | null =>
   el.shadowRoot!.querySelector<T>(`[part~="${name}"]`);
 
-/** A text session (no microphone): connects through sendText and waits for the reply. */
+/** Sends a typed message (connecting first when idle) and waits for the mock's answer to it and for listening. */
 export async function textTurn(el: RealtimeVoice, watch: Watch, text: string): Promise<void> {
-  const before = el.transcript.length;
   await el.sendText(text);
+  const reply = `You wrote: ${text}`;
   await watch.until(
-    () => el.transcript.length >= before + 2 && el.transcript.at(-1)!.role === 'assistant' && el.transcript.at(-1)!.final && el.state === 'listening',
+    () => el.transcript.some((e) => e.role === 'assistant' && e.final && e.text === reply) && el.state === 'listening',
     `the reply to "${text}"`,
     20000,
   );
