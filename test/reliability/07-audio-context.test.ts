@@ -1,0 +1,115 @@
+// Fault matrix, case 7: the AudioContext suspended by the browser or interrupted (Safari's state for a
+// phone call or a backgrounded tab), and the worklet module refused by a strict Content-Security-Policy.
+import { expect, waitUntil } from '@open-wc/testing';
+import { mount, useHarness, Watch } from './harness.js';
+import type { RvErrorDetail } from '../../src/events.js';
+
+const appends = (w: Watch) => w.sentOf('input_audio_buffer.append').length;
+
+/**
+ * A real AudioContext that can also be put in Safari's `interrupted` state, whose resume() can be
+ * refused (as without a user gesture), and that counts the resume() calls.
+ */
+class InterruptibleContext extends AudioContext {
+  resumes = 0;
+  refuseResume = false;
+  #interrupted = false;
+
+  override get state(): AudioContextState {
+    return this.#interrupted ? ('interrupted' as AudioContextState) : super.state;
+  }
+
+  interrupt(): void {
+    this.#interrupted = true;
+    this.dispatchEvent(new Event('statechange'));
+  }
+
+  override async resume(): Promise<void> {
+    this.resumes++;
+    if (this.refuseResume) throw new DOMException('resume() needs a user gesture', 'NotAllowedError');
+    await super.resume();
+    if (this.#interrupted) {
+      this.#interrupted = false;
+      this.dispatchEvent(new Event('statechange'));
+    }
+  }
+}
+
+describe('fault 7: the AudioContext suspended or interrupted; the worklet refused by CSP', () => {
+  useHarness();
+
+  it('7a. both contexts suspended under a live session: resumed at once, the audio keeps flowing, no error', async () => {
+    const contexts: AudioContext[] = [];
+    const el = await mount({}, { platform: { createAudioContext: (o) => (contexts.push(new AudioContext(o)), contexts.at(-1)!) } });
+    const w = new Watch(el);
+    await el.connect();
+    expect(contexts.map((c) => c.state)).to.deep.equal(['running', 'running']);
+    await Promise.all(contexts.map((c) => c.suspend()));
+    await waitUntil(() => contexts.every((c) => c.state === 'running'), 'both contexts resumed');
+    const after = appends(w);
+    await w.until(() => appends(w) >= after + 25, 'microphone audio after the resume');
+    expect(el.state).to.not.equal('error');
+    expect(w.errors).to.deep.equal([]);
+  });
+
+  it('7b. interrupted (Safari): resumed; when resume() needs a gesture, the next tap or key resumes it', async () => {
+    const contexts: InterruptibleContext[] = [];
+    const el = await mount({ output: 'text' }, { platform: { createAudioContext: (o) => (contexts.push(new InterruptibleContext(o)), contexts.at(-1)!) } });
+    const w = new Watch(el);
+    await el.connect();
+    const [capture] = contexts;
+    const before = capture!.resumes;
+    capture!.interrupt();
+    await waitUntil(() => capture!.state === 'running', 'resumed after the interruption');
+    expect(capture!.resumes).to.equal(before + 1);
+
+    capture!.refuseResume = true;
+    capture!.interrupt();
+    await waitUntil(() => capture!.resumes === before + 2, 'a resume() was tried');
+    expect(capture!.state).to.equal('interrupted');
+    capture!.refuseResume = false;
+    window.dispatchEvent(new Event('pointerdown'));
+    await waitUntil(() => capture!.state === 'running', 'resumed by the next gesture');
+    const after = appends(w);
+    await w.until(() => appends(w) >= after + 25, 'microphone audio after the resume');
+    expect(el.state).to.equal('listening');
+    expect(w.errors).to.deep.equal([]);
+  });
+
+  /** Loads the strict-CSP page with one element in an iframe and returns how its session ended. */
+  async function strictCsp(workletUrl?: string): Promise<{ state: string; errors: RvErrorDetail[]; uncaught: string[] }> {
+    const frame = document.createElement('iframe');
+    frame.allow = 'microphone';
+    const result = new Promise<{ state: string; errors: RvErrorDetail[]; uncaught: string[] }>((resolve) => {
+      const onMessage = (e: MessageEvent) => {
+        if (e.source !== frame.contentWindow || e.data?.source !== 'strict-csp-element') return;
+        window.removeEventListener('message', onMessage);
+        resolve(e.data);
+      };
+      window.addEventListener('message', onMessage);
+    });
+    const query = workletUrl ? `?worklet-url=${encodeURIComponent(workletUrl)}` : '';
+    frame.src = new URL(`./fixtures/strict-csp.html${query}`, import.meta.url).href;
+    document.body.append(frame);
+    try {
+      return await result;
+    } finally {
+      frame.remove();
+    }
+  }
+
+  it('7c. a CSP without blob: refuses the inline worklet: a fatal worklet_blocked that names worklet-url', async () => {
+    const { state, errors, uncaught } = await strictCsp();
+    expect(state).to.equal('error');
+    expect(errors.map((e) => [e.code, e.fatal])).to.deep.equal([['worklet_blocked', true]]);
+    expect(errors[0]!.message).to.contain('worklet-url');
+    expect(uncaught).to.deep.equal([]);
+  });
+
+  it('7c. the same page with worklet-url on its own origin: the session opens', async () => {
+    const { state, errors, uncaught } = await strictCsp('/__worklets__/realtime-voice.worklet.js');
+    expect(state).to.equal('listening');
+    expect(errors).to.deep.equal([]);
+    expect(uncaught).to.deep.equal([]);
+  });
+});
