@@ -194,6 +194,7 @@ export class RealtimeClient {
   #socketAt = 0;
   #turnEndAt: number | undefined;
   #firstAudioSeen = new Set<string>();
+  #stopWaitingOnline: () => void = () => undefined;
 
   constructor(options: RealtimeClientOptions) {
     if (!options.tokenUrl && !options.getToken) throw new TypeError('RealtimeClient needs tokenUrl or getToken.');
@@ -705,7 +706,9 @@ export class RealtimeClient {
   }
 
   #retry(reason: string, message: string): void {
-    const delay = this.#backoff!.next();
+    // Offline, an attempt can only fail: wait for the network instead of spending the attempts.
+    const offline = globalThis.navigator?.onLine === false && typeof globalThis.addEventListener === 'function';
+    const delay = offline ? 0 : this.#backoff!.next();
     if (delay === null) {
       this.#close('reconnect_failed', `Gave up after ${this.#backoff!.maxAttempts} attempts: ${message}`, true);
       return;
@@ -714,9 +717,17 @@ export class RealtimeClient {
     this.#phase = 'none';
     this.#setState(this.#everReady ? 'reconnecting' : 'connecting', reason, message, this.#backoff!.attempts);
     this.#clock.clearTimeout(this.#timer);
-    this.#timer = this.#clock.setTimeout(() => {
+    const attempt = () => {
+      this.#stopWaitingOnline();
+      this.#clock.clearTimeout(this.#timer);
       if (generation === this.#generation) void this.#attempt(this.#everReady ? 'reconnecting' : 'connecting', reason);
-    }, delay);
+    };
+    // Back online: try at once rather than at the end of the backoff.
+    if (typeof globalThis.addEventListener === 'function') {
+      globalThis.addEventListener('online', attempt);
+      this.#stopWaitingOnline = () => globalThis.removeEventListener('online', attempt);
+    }
+    if (!offline) this.#timer = this.#clock.setTimeout(attempt, delay);
   }
 
   /** Everything a new server session needs: old state closed off, requests and tools carried over. */
@@ -748,6 +759,7 @@ export class RealtimeClient {
   #close(reason: string, message: string, isError = false, server?: ClientErrorDetail['server']): void {
     if (this.#state === 'closed' && reason === 'client') return;
     this.#generation++;
+    this.#stopWaitingOnline();
     this.#abort?.abort();
     this.#dropSocket(true);
     this.#queue.discard();

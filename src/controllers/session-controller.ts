@@ -81,6 +81,7 @@ export class SessionController implements ReactiveController {
   #unsubscribe: (() => void)[] = [];
   #connecting: Promise<void> | null = null;
   #micStarting = false;
+  #dropping = false;
   #thinking = false;
   #holdFrames = 0;
   #patches: SessionPatch[] = [];
@@ -332,7 +333,22 @@ export class SessionController implements ReactiveController {
           h.dispatchEvent(new RvServerEventEvent(event as RvWireDetail));
         }),
       ),
-      client.on('client-event', mine((event) => h.dispatchEvent(new RvClientEventEvent(event as RvWireDetail)))),
+      client.on(
+        'client-event',
+        mine((event) => {
+          if (event.type === 'input_audio_buffer.append') this.#dropping = false; // the socket drains again
+          h.dispatchEvent(new RvClientEventEvent(event as RvWireDetail));
+        }),
+      ),
+      client.on(
+        'audio-dropped',
+        mine(({ reason }) => {
+          // Once per congestion episode, not once per lost frame.
+          if (reason !== 'congestion' || this.#dropping) return;
+          this.#dropping = true;
+          this.#error({ code: 'audio_dropped', message: 'The connection is too slow for the microphone: the oldest audio was dropped.', fatal: false });
+        }),
+      ),
       client.on('audio', mine(({ itemId, pcm, contentIndex }) => this.playback.enqueue(itemId, pcm, contentIndex))),
       client.on(
         'speech-started',
@@ -445,6 +461,7 @@ export class SessionController implements ReactiveController {
     this.#connecting = null;
     this.#thinking = false;
     this.#micStarting = false;
+    this.#dropping = false;
     client?.disconnect();
     this.capture.stop();
     this.playback.close();
