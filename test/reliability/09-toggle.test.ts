@@ -40,7 +40,7 @@ function trackResources() {
     original.clearTimeout.call(window, handle);
   };
   w.setInterval = (fn: () => void, ms?: number, ...args: unknown[]) => {
-    const handle = original.setInterval.call(window, fn, ms, ...args);
+    const handle = original.setInterval.call(window, () => fn(...(args as [])), ms);
     if (state.recording) timers.add(handle);
     return handle;
   };
