@@ -1,4 +1,4 @@
-import type { ReactiveController, ReactiveControllerHost } from 'lit';
+import type { ReactiveControllerHost } from 'lit';
 import { AudioCapture } from '../audio/capture.js';
 import { AudioEngineError } from '../audio/errors.js';
 import type { Platform } from './platform.js';
@@ -22,8 +22,8 @@ export interface CaptureCallbacks {
   onError(error: AudioEngineError): void;
 }
 
-/** The microphone: an AudioCapture tied to the element's lifecycle, plus the device list for the picker. */
-export class CaptureController implements ReactiveController {
+/** The microphone: an AudioCapture the session starts and stops (also when the element leaves the page), plus the device list for the picker. */
+export class CaptureController {
   /** Audio inputs, filled once the microphone is open (labels need the permission). */
   devices: MediaDeviceInfo[] = [];
   #capture: AudioCapture | null = null;
@@ -31,9 +31,7 @@ export class CaptureController implements ReactiveController {
   constructor(
     private readonly host: ReactiveControllerHost & CaptureSettings,
     private readonly callbacks: CaptureCallbacks,
-  ) {
-    host.addController(this);
-  }
+  ) {}
 
   get active(): boolean {
     return this.#capture !== null;
@@ -89,10 +87,6 @@ export class CaptureController implements ReactiveController {
   /** Swaps the microphone without stopping the session; a device that cannot be opened is reported and the old one kept. */
   setDevice(deviceId: string): void {
     this.#capture?.setDevice(deviceId || undefined).catch((error: AudioEngineError) => this.callbacks.onError(error));
-  }
-
-  hostDisconnected(): void {
-    this.stop();
   }
 
   #listDevices = async (): Promise<void> => {

@@ -1,4 +1,4 @@
-import type { ReactiveController, ReactiveControllerHost } from 'lit';
+import type { ReactiveControllerHost } from 'lit';
 import { AudioEngineError } from '../audio/errors.js';
 import { AudioPlayback } from '../audio/playback.js';
 import { planTruncation, type TruncationPlan } from '../audio/truncation.js';
@@ -16,17 +16,15 @@ export interface PlaybackCallbacks {
   onError(error: AudioEngineError): void;
 }
 
-/** The assistant's voice: an AudioPlayback tied to the element's lifecycle, and the barge-in maths. */
-export class PlaybackController implements ReactiveController {
+/** The assistant's voice: an AudioPlayback the session opens and closes (also when the element leaves the page), and the barge-in maths. */
+export class PlaybackController {
   #playback: AudioPlayback | null = null;
   #speaking = false;
 
   constructor(
     private readonly host: ReactiveControllerHost & PlaybackSettings,
     private readonly callbacks: PlaybackCallbacks,
-  ) {
-    host.addController(this);
-  }
+  ) {}
 
   get speaking(): boolean {
     return this.#speaking;
@@ -82,10 +80,6 @@ export class PlaybackController implements ReactiveController {
     this.#playback = null;
     if (playback) void playback.close();
     this.#setSpeaking(false);
-  }
-
-  hostDisconnected(): void {
-    this.close();
   }
 
   #setSpeaking(speaking: boolean): void {

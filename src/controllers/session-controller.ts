@@ -115,10 +115,14 @@ export class SessionController implements ReactiveController {
     return this.capture.devices;
   }
 
+  /** Leaving the page ends the session and frees the microphone; a move (re-inserted in the same task) keeps it. */
   hostDisconnected(): void {
-    this.disconnect('host-disconnected');
-    cancelAnimationFrame(this.#frame);
-    this.#frame = 0;
+    queueMicrotask(() => {
+      if (this.host.isConnected) return;
+      this.disconnect('host-disconnected');
+      cancelAnimationFrame(this.#frame);
+      this.#frame = 0;
+    });
   }
 
   /**
