@@ -35,7 +35,7 @@ import { Emitter } from './emitter.js';
 import { ResponseSequencer } from './responses.js';
 import { SendQueue, type AudioDropReason } from './send-queue.js';
 import { fetchToken, normalizeToken, TokenCache, TokenError, type RealtimeToken, type TokenResponse } from './token.js';
-import { ToolRunner, type RealtimeTool, type ToolCall } from './tools.js';
+import { ToolRunner, type RealtimeTool, type ToolCall, type ToolFailure } from './tools.js';
 
 /** The lifecycle of a client. `idle` until the first `connect()`. */
 export type ClientState = 'idle' | 'connecting' | 'ready' | 'reconnecting' | 'closed';
@@ -136,6 +136,8 @@ export interface RealtimeClientEventMap {
   metrics: { tokenMs?: number; connectMs?: number; firstAudioMs?: number; usage?: ResponseUsage; responseId?: string };
   /** Microphone audio lost because too much waited before ready, or the socket was congested. */
   'audio-dropped': { frames: number; reason: AudioDropReason };
+  /** A tool handler threw, or a call was not answered in time; the model got an `{"error": ...}` output and the session goes on. */
+  'tool-failed': ToolFailure;
 }
 
 type Phase = 'none' | 'token' | 'open' | 'created' | 'updated' | 'ready';
@@ -228,6 +230,7 @@ export class RealtimeClient {
         this.#emitter.emit('tool-call', { ...call, respond });
         return true;
       },
+      failed: (failure) => this.#emitter.emit('tool-failed', failure),
     });
     for (const tool of options.tools ?? []) this.#tools.register(tool);
   }

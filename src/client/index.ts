@@ -22,7 +22,7 @@ export {
   type Truncation,
 } from './conversation.js';
 export { fetchToken, normalizeToken, TokenCache, TokenError, type FetchTokenOptions, type RealtimeToken, type TokenErrorCode, type TokenResponse } from './token.js';
-export { errorOutput, type RealtimeTool, type ToolCall, type ToolContext, type ToolHandler } from './tools.js';
+export { errorOutput, type RealtimeTool, type ToolCall, type ToolContext, type ToolFailure, type ToolHandler } from './tools.js';
 export { Backoff, backoffDelay, type BackoffOptions } from './backoff.js';
 export { ResponseSequencer } from './responses.js';
 export { SendQueue, type AudioDropReason } from './send-queue.js';

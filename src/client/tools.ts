@@ -58,6 +58,16 @@ export interface ToolRunnerOptions {
   requestResponse(): void;
   /** A call no handler serves: return true if someone will `respond`. */
   unhandled(call: ToolCall, respond: (result: unknown) => void): boolean;
+  /** A handler threw (or rejected) or nobody answered in time; the model has been told with an error output. */
+  failed?(failure: ToolFailure): void;
+}
+
+/** A tool call that ended without a result. */
+export interface ToolFailure {
+  name: string;
+  callId: string;
+  reason: 'threw' | 'timeout';
+  message: string;
 }
 
 interface Turn {
@@ -159,7 +169,7 @@ export class ToolRunner {
     this.#running.set(item.call_id, { controller, responseId });
     const timeoutMs = tool?.timeoutMs ?? this.#o.defaultTimeoutMs ?? 15_000;
     let settled = false;
-    const settle = (output: string) => {
+    const settle = (output: string, failure?: Omit<ToolFailure, 'name' | 'callId'>) => {
       if (settled) return;
       settled = true;
       this.#o.clock.clearTimeout(timer);
@@ -168,6 +178,7 @@ export class ToolRunner {
       this.#answered.push(item.call_id);
       if (this.#answered.length > REMEMBERED_CALLS) this.#answered.shift();
       this.#o.sendOutput(item.call_id, output);
+      if (failure) this.#o.failed?.({ name: item.name, callId: item.call_id, ...failure });
       const turn = this.#turns.get(responseId);
       if (!turn) return;
       turn.running.delete(item.call_id);
@@ -175,7 +186,8 @@ export class ToolRunner {
       this.#finish(responseId);
     };
     const timer = this.#o.clock.setTimeout(() => {
-      settle(errorOutput(`Tool "${item.name}" timed out after ${timeoutMs} ms.`));
+      const message = `Tool "${item.name}" timed out after ${timeoutMs} ms.`;
+      settle(errorOutput(message), { reason: 'timeout', message });
       controller.abort();
     }, timeoutMs);
 
@@ -193,10 +205,14 @@ export class ToolRunner {
       return;
     }
     const context: ToolContext = { name: item.name, callId: item.call_id, itemId: item.id, signal: controller.signal };
+    const threw = (error: unknown) => {
+      const message = messageOf(error);
+      settle(errorOutput(message), { reason: 'threw', message: `Tool "${item.name}" failed: ${message}` });
+    };
     try {
-      Promise.resolve(tool.handler(args, context)).then(respond, (error: unknown) => settle(errorOutput(messageOf(error))));
+      Promise.resolve(tool.handler(args, context)).then(respond, threw);
     } catch (error) {
-      settle(errorOutput(messageOf(error)));
+      threw(error);
     }
   }
 

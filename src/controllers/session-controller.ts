@@ -381,6 +381,10 @@ export class SessionController implements ReactiveController {
         'tool-call',
         mine((call) => h.dispatchEvent(new RvToolCallEvent({ name: call.name, arguments: call.args, callId: call.callId, respond: call.respond }))),
       ),
+      client.on(
+        'tool-failed',
+        mine(({ reason, message }) => this.#error({ code: reason === 'timeout' ? 'tool_timeout' : 'tool_failed', message, fatal: false })),
+      ),
       client.on('metrics', mine((metrics) => h.dispatchEvent(new RvMetricsEvent(metrics)))),
       client.conversation.onChange(mine((change) => this.#conversationChanged(change, client.conversation.items))),
     ];
