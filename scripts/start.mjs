@@ -1,8 +1,9 @@
 #!/usr/bin/env node
 // `npm start`: builds the library and the demo pages, then serves them with the token endpoint.
 // Without OPENAI_API_KEY the tokens come from an embedded mock realtime server (offline, no costs);
-// with it, from OpenAI. PORT (default 5173; 0 = any free port) and HOST (default 127.0.0.1) choose
-// where; SKIP_BUILD=1 serves the existing dist/. Ctrl-C stops everything.
+// with it, from OpenAI. PORT (default 5173; 0 = any free port) chooses the port on 127.0.0.1 (the
+// microphone needs a secure context, which plain http has only on localhost); SKIP_BUILD=1 serves
+// the existing dist/. Ctrl-C stops everything.
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
@@ -50,7 +51,7 @@ try {
   server = await startDemoServer({
     root: 'dist/demo',
     bundleDir: 'dist',
-    host: process.env.HOST || '127.0.0.1',
+    host: '127.0.0.1',
     port: wantedPort,
     openaiApiKey: apiKey,
   });
