@@ -35,18 +35,14 @@ export default defineConfig({
   base: '/',
   publicDir: false,
   logLevel: 'warn',
-  // React 19's automatic runtime for react.tsx (Vite 8 transforms TSX with oxc).
   plugins: [elementSideEffects()],
+  // React 19's automatic runtime for react.tsx (Vite 8 transforms TSX with oxc).
   oxc: { jsx: { runtime: 'automatic', importSource: 'react' } },
   build: {
     outDir: path.resolve(here, '../dist/demo'),
     emptyOutDir: true,
     target: 'es2022',
     sourcemap: false,
-    // Everything is served from our own origin: no CDN, no inline module preload helpers from elsewhere.
-    assetsInlineLimit: 0,
-    rolldownOptions: {
-      input: pages,
-    },
+    rolldownOptions: { input: pages },
   },
 });
