@@ -77,7 +77,7 @@ function contentSecurityPolicy(realtimeOrigin: string): string {
   return [
     "default-src 'self'",
     "script-src 'self' blob:", // blob: for the inline audio worklet module (or set worklet-url)
-    "style-src 'self' 'unsafe-inline'",
+    "style-src 'self'", // no 'unsafe-inline': Lit's styles are constructable stylesheets
     `connect-src 'self' ${realtimeOrigin}`,
     "img-src 'self' data:",
     "base-uri 'none'",

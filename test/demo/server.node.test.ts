@@ -83,7 +83,7 @@ describe('demo server', () => {
     assert.deepEqual(directives, {
       'default-src': "'self'",
       'script-src': "'self' blob:",
-      'style-src': "'self' 'unsafe-inline'",
+      'style-src': "'self'",
       'connect-src': `'self' ${new URL(server.realtimeUrl).origin}`,
       'img-src': "'self' data:",
       'base-uri': "'none'",
