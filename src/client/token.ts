@@ -116,6 +116,19 @@ export function normalizeToken(
  * `token_missing_value`, `token_expired`, `token_timeout`, `token_network`, `token_aborted`,
  * `standard_key_refused`.
  */
+/** The `{ error: { code, message } }` that `realtime-voice/server` (and most backends) answer with, as one short line; '' otherwise. */
+async function endpointError(response: Response): Promise<string> {
+  try {
+    const body: unknown = JSON.parse(await response.text());
+    const error = (body as { error?: { code?: unknown; message?: unknown } } | null)?.error;
+    const message = typeof error?.message === 'string' ? error.message.slice(0, 300) : '';
+    const code = typeof error?.code === 'string' ? error.code.slice(0, 60) : '';
+    return message ? `${message}${code ? ` (${code})` : ''}` : '';
+  } catch {
+    return '';
+  }
+}
+
 export async function fetchToken(tokenUrl: string, options: FetchTokenOptions = {}): Promise<RealtimeToken> {
   const doFetch = options.fetch ?? globalThis.fetch.bind(globalThis);
   const clock = options.clock ?? systemClock;
@@ -151,7 +164,12 @@ export async function fetchToken(tokenUrl: string, options: FetchTokenOptions = 
       throw failure(error);
     }
     if (!response.ok) {
-      throw new TokenError('token_http_error', `The token endpoint answered HTTP ${response.status}${response.statusText ? ' ' + response.statusText : ''}.`, response.status);
+      const explained = await endpointError(response);
+      throw new TokenError(
+        'token_http_error',
+        `The token endpoint answered HTTP ${response.status}${response.statusText ? ' ' + response.statusText : ''}${explained ? `: ${explained}` : '.'}`,
+        response.status,
+      );
     }
     let text: string;
     try {

@@ -79,6 +79,10 @@ describe('token contract (unit)', () => {
     const http = await rejection(fetchToken('/t', { clock, fetch: fakeFetch(() => json({ error: 'no' }, 503)).fn }));
     expect([http.code, http.status]).to.deep.equal(['token_http_error', 503]);
     expect(http.message).to.contain('503');
+    // The token handler's JSON error reaches the developer, so "check OPENAI_API_KEY" is not lost behind a status.
+    const explained = await rejection(fetchToken('/t', { clock, fetch: fakeFetch(() => json({ error: { code: 'upstream_auth', message: 'The server could not authenticate with OpenAI (check OPENAI_API_KEY).' } }, 502)).fn }));
+    expect([explained.code, explained.status]).to.deep.equal(['token_http_error', 502]);
+    expect(explained.message).to.equal('The token endpoint answered HTTP 502: The server could not authenticate with OpenAI (check OPENAI_API_KEY). (upstream_auth)');
     const html = await rejection(fetchToken('/t', { clock, fetch: fakeFetch(() => new Response('<html>login</html>')).fn }));
     expect(html.code).to.equal('token_not_json');
     expect(html.message).to.contain('<html>login');
