@@ -38,6 +38,7 @@ export interface RealtimeVoiceJSXProps
   layout?: RealtimeVoice['layout'];
   theme?: RealtimeVoice['theme'];
   'text-input'?: boolean;
+  'max-messages'?: number;
   muted?: boolean;
   'onrv-state'?: (event: RvStateEvent) => void;
   'onrv-transcript'?: (event: RvTranscriptEvent) => void;

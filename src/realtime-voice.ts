@@ -164,6 +164,12 @@ export class RealtimeVoice extends LitElement {
   /** Shows a text input for typed messages. */
   @property({ attribute: 'text-input', type: Boolean }) textInput = false;
 
+  /**
+   * Transcript lines kept on screen, the newest (default 200; 0 shows all). Older lines leave the page
+   * but stay in `transcript` and `exportTranscript()`, so a long session keeps a small DOM.
+   */
+  @property({ attribute: 'max-messages', type: Number }) maxMessages = 200;
+
   /** Mutes the microphone: silence is sent instead of the user's voice, and the microphone stays open. */
   @property({ type: Boolean }) muted = false;
 
@@ -333,6 +339,7 @@ export class RealtimeVoice extends LitElement {
     const talking = session.talking;
     const ptt = this._ptt;
     const entries = this.transcript;
+    const shown = this.maxMessages > 0 && entries.length > this.maxMessages ? entries.slice(-this.maxMessages) : entries;
     const label = ptt ? (talking ? s.release : s.holdToTalk) : active && session.microphoneOn ? s.stop : s.start;
     const status = this.muted && active ? s.mutedStatus : s[state];
     const devices = this.layout === 'expanded' ? session.devices : [];
@@ -351,11 +358,11 @@ export class RealtimeVoice extends LitElement {
             part="transcript"
             role="log"
             aria-label=${s.transcript}
-            aria-busy=${entries.some((e) => !e.final) ? 'true' : 'false'}
+            aria-busy=${shown.some((e) => !e.final) ? 'true' : 'false'}
             tabindex="0"
           >
-            ${entries.length
-              ? entries.map(
+            ${shown.length
+              ? shown.map(
                   // No whitespace inside the line: the text keeps its own line breaks (pre-wrap).
                   (e) => html`<p part="message ${e.role}" data-final=${String(e.final)}><span part="speaker">${e.role === 'user' ? s.user : s.assistant}</span><span part="text">${e.text}</span></p>`,
                 )

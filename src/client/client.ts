@@ -650,6 +650,8 @@ export class RealtimeClient {
   #serverError(error: { type?: string; code?: string | null; message: string; param?: string | null; event_id?: string | null }): void {
     const code = error.code ?? error.type ?? 'server_error';
     if (this.#responses.error(error.code, error.event_id)) return; // our request collided with a server-made response: retried
+    // Only our own cancel causes it: the response ended before the cancel arrived, so nothing runs, as wanted.
+    if (error.code === 'response_cancel_not_active') return;
     if (error.code === 'session_expired') {
       if (this.#o.rollover !== false && this.#backoff) {
         this.#rollingOver = true;

@@ -58,6 +58,7 @@ type Host = ReactiveControllerHost & HTMLElement & SessionSettings;
 const DEFAULT_TRANSCRIPTION_MODEL = 'gpt-4o-mini-transcribe';
 /** Push-to-talk holds shorter than this many 20 ms frames are dropped: GA refuses commits under 100 ms. */
 const MIN_COMMIT_FRAMES = 5;
+/** Items the client's conversation state keeps (ordering, history replay); lines of older ones stay in the transcript as text. */
 const TRANSCRIPT_ITEMS = 500;
 /** Properties that change a live session through session.update. */
 const LIVE = ['instructions', 'voice', 'turnDetection', 'language', 'transcriptionModel', 'output'];
@@ -86,6 +87,7 @@ export class SessionController implements ReactiveController {
   #holdFrames = 0;
   #patches: SessionPatch[] = [];
   #entries = new Map<string, TranscriptEntry>();
+  #archive: TranscriptEntry[] = [];
   #levels = { input: 0, output: 0 };
   #frame = 0;
 
@@ -138,6 +140,7 @@ export class SessionController implements ReactiveController {
     this.error = null;
     this.#thinking = false;
     this.#entries.clear();
+    this.#archive = [];
     this.transcript = [];
     if (!h.tokenUrl) {
       this.#fatal({ code: 'token_url_missing', message: 'Set the token-url attribute to your endpoint that returns a short-lived Realtime key.', fatal: true });
@@ -418,25 +421,30 @@ export class SessionController implements ReactiveController {
 
   /** Updates the changed line (firing `rv-transcript` if its text or finality moved) and the line order. */
   #conversationChanged(change: ConversationChange, items: readonly ConversationItem[]): void {
-    if (change.kind === 'removed') this.#entries.delete(change.item.id);
-    else if (change.kind !== 'reordered') {
+    let changed: TranscriptEntry | undefined;
+    if (change.kind === 'removed') {
+      const entry = this.#entries.get(change.item.id);
+      this.#entries.delete(change.item.id);
+      // Let go by the conversation state's cap: the line stays in the transcript (and its export), as text only.
+      if (change.reason === 'evicted' && entry) this.#archive.push(entry);
+    } else if (change.kind !== 'reordered') {
       const entry = toEntry(change.item);
       const before = this.#entries.get(change.item.id);
       if (!entry) this.#entries.delete(change.item.id);
       else {
         this.#entries.set(entry.itemId, entry);
-        if (entry.text && (entry.text !== before?.text || entry.final !== before.final)) {
-          this.host.dispatchEvent(new RvTranscriptEvent({ role: entry.role, itemId: entry.itemId, text: entry.text, final: entry.final }));
-        }
+        if (entry.text && (entry.text !== before?.text || entry.final !== before.final)) changed = entry;
       }
     }
-    const entries: TranscriptEntry[] = [];
+    const entries: TranscriptEntry[] = this.#archive.slice();
     for (const item of items) {
       const entry = this.#entries.get(item.id);
       if (entry) entries.push(entry);
     }
     this.transcript = entries;
     this.host.requestUpdate();
+    // Fired once `transcript` holds the line, so a listener that reads it (or exports) sees it.
+    if (changed) this.host.dispatchEvent(new RvTranscriptEvent({ role: changed.role, itemId: changed.itemId, text: changed.text, final: changed.final }));
   }
 
   #level(which: 'input' | 'output', level: number): void {

@@ -19,6 +19,9 @@ describe('fault 1: the server drops the socket mid-response (1006), and again du
     const el = await mount();
     const w = new Watch(el);
     await textTurn(el, w, 'First question');
+    // Heard to its end: the next message does not cut it (a cut reply would show only what was heard).
+    await w.state('speaking', { from: 0 });
+    await w.state('listening', { from: w.states.map((s) => s.state).indexOf('speaking') });
     const before = lines(el);
     // The third audio delta of the next reply never arrives: the TCP connection is reset instead.
     await mock.fault({ on: 'response.output_audio.delta', nth: (await sentOfType('response.output_audio.delta')) + 3, drop: { code: 1006 } });
