@@ -5,7 +5,7 @@
 // DOM must stay bounded, and the transcript and its export must keep every line.
 import { expect } from '@open-wc/testing';
 import type { RealtimeVoice } from '../../src/realtime-voice.js';
-import { mock, mount, useHarness } from './harness.js';
+import { mock, mount, renderedLines, textTurn, useHarness, Watch } from './harness.js';
 
 const TURNS = 300;
 const SIMULATED_MINUTES = 60;
@@ -114,5 +114,24 @@ describe('soak: a 60-minute session at an accelerated pace', () => {
     expect(wire.truncates, 'the turns cut the playing replies').to.be.greaterThan(TURNS / 2);
     expect(growth, `heap floor grew ${growth.toFixed(2)} MB from the first ten minutes to the last`).to.be.below(4);
     expect(errors).to.deep.equal([]);
+  });
+
+  it('max-messages bounds the lines on screen (0: all); rv-transcript listeners already read their line from transcript', async () => {
+    const el = await mount({ output: 'text', 'max-messages': '3' });
+    const w = new Watch(el);
+    const stale: string[] = [];
+    el.addEventListener('rv-transcript', (e) => {
+      if (!el.transcript.some((t) => t.itemId === e.detail.itemId && t.text === e.detail.text && t.final === e.detail.final)) stale.push(e.detail.text);
+      if (!el.exportTranscript().includes(e.detail.text)) stale.push(`export: ${e.detail.text}`);
+    });
+    for (const text of ['one', 'two', 'three']) await textTurn(el, w, text);
+    await el.updateComplete;
+    expect(renderedLines(el)).to.deep.equal(['You wrote: two', 'three', 'You wrote: three']);
+    expect(el.transcript).to.have.length(6);
+    expect(el.exportTranscript().split('\n')).to.have.length(6);
+    el.maxMessages = 0;
+    await el.updateComplete;
+    expect(renderedLines(el)).to.have.length(6);
+    expect(stale).to.deep.equal([]);
   });
 });
