@@ -31,7 +31,7 @@ export interface TranscriptEntry {
 
 export interface RvStateDetail {
   state: RealtimeVoiceState;
-  /** Why it changed, e.g. `connect`, `session-ready`, `speech-started`, `response-done`, `playback-ended`, `socket-closed`, `disconnect`, or an error code. */
+  /** Why it changed, e.g. `connect`, `connected`, `speech-started`, `response-done`, `playback-ended`, `connection_lost`, `rolled_over`, `disconnect`, or an error code. */
   reason: string;
 }
 
@@ -54,7 +54,7 @@ export interface RvToolCallDetail {
 }
 
 export interface RvErrorDetail {
-  /** A stable code, e.g. `token_fetch_failed`, `microphone_denied`, `socket_closed`, or the server's error code. */
+  /** A stable code, e.g. `token_http_error`, `microphone_denied`, `connection_lost`, `tool_failed`, or the server's error code. */
   code: string;
   message: string;
   /** True when the session ended because of it; false when it carries on. */
