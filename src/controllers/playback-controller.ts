@@ -20,6 +20,8 @@ export interface PlaybackCallbacks {
 export class PlaybackController {
   #playback: AudioPlayback | null = null;
   #speaking = false;
+  #pending = false;
+  #lastItem: string | null = null;
 
   constructor(
     private readonly host: ReactiveControllerHost & PlaybackSettings,
@@ -28,6 +30,11 @@ export class PlaybackController {
 
   get speaking(): boolean {
     return this.#speaking;
+  }
+
+  /** Audio has arrived that has not finished playing (it may still be filling the prebuffer). */
+  get pending(): boolean {
+    return this.#pending;
   }
 
   /** Creates the output context; call it synchronously from the user gesture (Safari, iOS). */
@@ -39,7 +46,10 @@ export class PlaybackController {
       audioContext: createAudioContext && (() => createAudioContext({ sampleRate: 24000, latencyHint: 'interactive' })),
       onLevel: this.callbacks.onLevel,
       onStarted: () => this.#setSpeaking(true),
-      onDrained: () => this.#setSpeaking(false),
+      onDrained: () => {
+        this.#pending = false;
+        this.#setSpeaking(false);
+      },
       onError: this.callbacks.onError,
     });
     this.#playback = playback;
@@ -50,12 +60,20 @@ export class PlaybackController {
   }
 
   enqueue(itemId: string, pcm: Int16Array, contentIndex: number): void {
-    this.#playback?.enqueue(itemId, pcm, contentIndex);
+    if (this.#playback?.enqueue(itemId, pcm, contentIndex)) {
+      this.#pending = true;
+      this.#lastItem = itemId;
+    }
   }
 
   /** No more audio comes for the item: play its tail even below the prebuffer. */
   end(itemId: string): void {
     this.#playback?.end(itemId);
+  }
+
+  /** The connection was lost mid-reply: no `output_audio.done` will come, so play what arrived instead of holding it back. */
+  endAll(): void {
+    if (this.#pending && this.#lastItem) this.end(this.#lastItem);
   }
 
   /**
@@ -68,6 +86,7 @@ export class PlaybackController {
     const started = performance.now();
     // Silent now: the caller reports the state change under its own reason (interrupt, speech-started).
     this.#speaking = false;
+    this.#pending = false;
     this.callbacks.onLevel(0);
     const report = await playback.interrupt();
     if (!report) return null;
@@ -79,6 +98,7 @@ export class PlaybackController {
     const playback = this.#playback;
     this.#playback = null;
     if (playback) void playback.close();
+    this.#pending = false;
     this.#setSpeaking(false);
   }
 

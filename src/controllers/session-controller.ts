@@ -186,7 +186,7 @@ export class SessionController implements ReactiveController {
     if (!this.#client) void this.connect({ microphone: false });
     const client = this.#client;
     if (!client) return; // connect failed at once (no token-url)
-    if (this.playback.speaking) this.interrupt();
+    if (this.playback.speaking || this.playback.pending) this.interrupt();
     client.sendText(text);
     this.#thinking = this.host.mode === 'conversation';
     this.#update('text-sent');
@@ -216,7 +216,7 @@ export class SessionController implements ReactiveController {
     if (!client) void this.connect({ microphone: true });
     else {
       if (!this.capture.active) void this.startMicrophone();
-      if (this.playback.speaking || this.#thinking) this.interrupt();
+      if (this.playback.speaking || this.playback.pending || this.#thinking) this.interrupt();
       client.clearAudio();
     }
     this.#update('talk-start');
@@ -321,7 +321,10 @@ export class SessionController implements ReactiveController {
             this.#fatal(this.error ?? { code: reason, message: message ?? reason, fatal: true });
             return;
           }
-          if (state === 'reconnecting') this.#thinking = false;
+          if (state === 'reconnecting') {
+            this.#thinking = false;
+            this.playback.endAll();
+          }
           this.#update(reason);
         }),
       ),
@@ -490,7 +493,8 @@ export class SessionController implements ReactiveController {
     // A session opening with the microphone is ready once both are; one that adds it later stays usable meanwhile.
     if (client.state !== 'ready' || (this.#micStarting && this.state === 'connecting')) return 'connecting';
     if (this.playback.speaking) return 'speaking';
-    return this.#thinking ? 'thinking' : 'listening';
+    // A reply generated faster than real time can be done before its voice starts: still thinking, not listening.
+    return this.#thinking || this.playback.pending ? 'thinking' : 'listening';
   }
 
   /** Recomputes the state; re-renders, and fires `rv-state` when it changed. */

@@ -33,6 +33,10 @@ describe('<realtime-voice> voice turn against the mock', () => {
     let at = 0;
     for (const s of states) if (s === order[at]) at++;
     expect(at, `states seen: ${states.join(' ')}`).to.equal(order.length);
+    // The reply is generated faster than real time, so response.done comes before the voice starts: the status
+    // must go straight from thinking to speaking, never flash "listening" in between.
+    const thinking = states.indexOf('thinking');
+    expect(states[thinking + 1], `states seen: ${states.join(' ')}`).to.equal('speaking');
 
     // Each line is rendered as a message part with its role part and speaker name.
     await el.updateComplete;
