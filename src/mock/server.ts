@@ -226,6 +226,7 @@ export async function startMockRealtime(options: MockRealtimeOptions = {}): Prom
   let httpFaults: Array<Omit<HttpFault, 'times'> & { path: string }> = [];
   let waiting: Array<(c: MockConnection) => void> = [];
   const sockets = new Set<WebSocket>();
+  const calls = new Set<{ close(): void }>();
 
   /** The effective session a new connection or a client secret starts with. */
   function baseSession(kind: SessionKind, model: string, bound?: Record<string, unknown>): EffectiveSession {
@@ -307,6 +308,8 @@ export async function startMockRealtime(options: MockRealtimeOptions = {}): Prom
     try {
       if (req.method === 'POST' && url.pathname === '/v1/realtime/client_secrets') {
         sendJson(res, 200, await clientSecrets(req));
+      } else if (req.method === 'POST' && url.pathname === '/v1/realtime/calls') {
+        await call(req, res, url);
       } else if (req.method === 'POST' && url.pathname === '/token') {
         await readJson(req);
         const issued = mint(options.tokenTtlSeconds ?? 600);
@@ -369,17 +372,9 @@ export async function startMockRealtime(options: MockRealtimeOptions = {}): Prom
       auth: keyProtocol ? ('subprotocol' as const) : header ? ('header' as const) : ('none' as const),
     };
     const check = keys.check(key);
-    const rules = nextRules;
-    nextRules = [];
     let setup: ConstructorParameters<typeof MockConnection>[4];
     if (!check.ok) {
-      const message =
-        check.reason === 'missing'
-          ? "Missing API key: authenticate with the 'openai-insecure-api-key.<key>' subprotocol or an 'Authorization: Bearer <key>' header."
-          : check.reason === 'expired'
-            ? `The client secret ${redactKey(key!)} has expired. Mint a new one from /v1/realtime/client_secrets.`
-            : `Incorrect API key provided: ${redactKey(key!)}. ${API_KEYS_HINT}`;
-      setup = { refuse: gaError('invalid_api_key', message), code: 3000, reason: 'invalid_request_error.invalid_api_key' };
+      setup = { refuse: gaError('invalid_api_key', refusal(check.reason, key)), code: 3000, reason: 'invalid_request_error.invalid_api_key' };
       log(`connection ${index} refused: ${check.reason} key`);
     } else if (beta) {
       setup = {
@@ -389,15 +384,77 @@ export async function startMockRealtime(options: MockRealtimeOptions = {}): Prom
       };
       log(`connection ${index} refused: beta shape`);
     } else {
-      const bound = check.kind === 'ephemeral' ? check.key.session : undefined;
-      const kind: SessionKind = url.searchParams.get('intent') === 'transcription' || bound?.type === 'transcription' ? 'transcription' : 'realtime';
-      const model = url.searchParams.get('model') ?? (typeof bound?.model === 'string' ? bound.model : baseModel);
-      const config = baseSession(kind, model, bound);
-      if (config.type === 'realtime') config.model = model;
-      setup = { config, behaviour: { sessionLimitMs: settings.sessionLimitMs, inputTranscriptTiming: settings.inputTranscriptTiming } };
-      log(`connection ${index}: ${kind} session ${config.id}${kind === 'realtime' ? ` (${model})` : ''}`);
+      setup = sessionSetup(check, url, index);
     }
-    const conn = new MockConnection(webSocketWire(ws), info, clock, { ...settings.pacing }, setup, rules);
+    register(new MockConnection(webSocketWire(ws), info, clock, { ...settings.pacing }, setup, takeRules()));
+  }
+
+  function refusal(reason: string, key: string | undefined): string {
+    return reason === 'missing'
+      ? "Missing API key: authenticate with the 'openai-insecure-api-key.<key>' subprotocol or an 'Authorization: Bearer <key>' header."
+      : reason === 'expired'
+        ? `The client secret ${redactKey(key!)} has expired. Mint a new one from /v1/realtime/client_secrets.`
+        : `Incorrect API key provided: ${redactKey(key!)}. ${API_KEYS_HINT}`;
+  }
+
+  /** POST /v1/realtime/calls: a WebRTC call. The body is the SDP offer; the answer comes back as application/sdp. */
+  async function call(req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
+    const key = bearer(req);
+    const check = keys.check(key);
+    if (!check.ok) throw httpError(401, 'invalid_api_key', refusal(check.reason, key));
+    if (!/^application\/sdp\b/i.test(req.headers['content-type'] ?? '')) {
+      throw httpError(400, 'invalid_value', "Invalid 'Content-Type': send the SDP offer as application/sdp (the mock does not simulate the multipart form).");
+    }
+    const offer = await readBody(req);
+    let webrtc: typeof import('./webrtc.js');
+    try {
+      webrtc = await import('./webrtc.js');
+    } catch (error) {
+      throw new HttpError(501, { type: 'server_error', code: null, param: null, message: `The mock's WebRTC endpoint needs the packages werift and opusscript: ${(error as Error).message}` });
+    }
+    const index = ++connectionCount;
+    const info = { index, path: url.pathname, query: Object.fromEntries(url.searchParams), protocols: [], auth: 'header' as const, transport: 'webrtc' as const };
+    const setup = sessionSetup(check, url, index);
+    const rules = takeRules();
+    const entry = { close: () => {} };
+    let answered: Awaited<ReturnType<typeof webrtc.answerCall>>;
+    try {
+      answered = await webrtc.answerCall(offer, {
+        host: address.address,
+        ended: () => calls.delete(entry),
+        open: (wire, media) => {
+          const conn = new MockConnection(wire, info, clock, { ...settings.pacing }, { ...setup, media }, rules);
+          register(conn);
+          return { input: (pcm) => conn.session?.appendMedia(pcm) };
+        },
+      });
+    } catch (error) {
+      throw httpError(400, 'invalid_offer', `Invalid SDP offer: ${(error as Error).message}`);
+    }
+    entry.close = answered.close;
+    calls.add(entry);
+    res.writeHead(201, { 'Content-Type': 'application/sdp', Location: `/v1/realtime/calls/rtc_mock${index}` });
+    res.end(answered.answer);
+  }
+
+  function takeRules(): FaultRule[] {
+    const rules = nextRules;
+    nextRules = [];
+    return rules;
+  }
+
+  /** The session a valid key opens: bound config, `?model=`, `?intent=transcription`. */
+  function sessionSetup(check: Extract<ReturnType<KeyStore['check']>, { ok: true }>, url: URL, index: number) {
+    const bound = check.kind === 'ephemeral' ? check.key.session : undefined;
+    const kind: SessionKind = url.searchParams.get('intent') === 'transcription' || bound?.type === 'transcription' ? 'transcription' : 'realtime';
+    const model = url.searchParams.get('model') ?? (typeof bound?.model === 'string' ? bound.model : baseModel);
+    const config = baseSession(kind, model, bound);
+    if (config.type === 'realtime') config.model = model;
+    log(`connection ${index}: ${kind} session ${config.id}${kind === 'realtime' ? ` (${model})` : ''}`);
+    return { config, behaviour: { sessionLimitMs: settings.sessionLimitMs, inputTranscriptTiming: settings.inputTranscriptTiming } };
+  }
+
+  function register(conn: MockConnection): void {
     connections.push(conn);
     // A long-running mock (the CLI, a demo) must not grow without bound: forget the oldest closed ones.
     const closed = connections.filter((c) => !c.isOpen);
@@ -466,6 +523,7 @@ export async function startMockRealtime(options: MockRealtimeOptions = {}): Prom
     },
     async close() {
       for (const ws of sockets) ws.terminate();
+      for (const c of calls) c.close();
       await new Promise<void>((resolve) => wss.close(() => resolve()));
       await new Promise<void>((resolve) => {
         http.close(() => resolve());
