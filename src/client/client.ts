@@ -1,4 +1,4 @@
-// RealtimeClient: one realtime conversation over WebSocket. It fetches tokens, connects in the safe
+// RealtimeClient: one realtime conversation over WebSocket or WebRTC (a swappable Transport). It fetches tokens, connects in the safe
 // order, queues what is sent before the session is configured, keeps one response at a time, runs
 // tools, keeps the conversation text, and reconnects (re-seeding the text history) when the socket
 // drops or the 60-minute session ends. No DOM element, no Lit: any page can use it alone.
@@ -10,6 +10,7 @@ import {
   inputAudioBufferAppend,
   inputAudioBufferClear,
   inputAudioBufferCommit,
+  outputAudioBufferClear,
   parseClientEvent,
   parseServerEvent,
   pcm16ToBase64,
@@ -36,29 +37,32 @@ import { ResponseSequencer } from './responses.js';
 import { SendQueue, type AudioDropReason } from './send-queue.js';
 import { fetchToken, normalizeToken, TokenCache, TokenError, type RealtimeToken, type TokenResponse } from './token.js';
 import { ToolRunner, type RealtimeTool, type ToolCall, type ToolFailure } from './tools.js';
+import type { Transport, TransportHandlers, TransportKind, TransportRefusal } from './transport.js';
+import { WebRtcTransport, type CreatePeerConnection } from './webrtc-transport.js';
+import { WebSocketTransport, type CreateWebSocket } from './websocket-transport.js';
+
+export type { CreateWebSocket, WebSocketLike } from './websocket-transport.js';
+export type { CreatePeerConnection } from './webrtc-transport.js';
+export type { TransportKind } from './transport.js';
 
 /** The lifecycle of a client. `idle` until the first `connect()`. */
 export type ClientState = 'idle' | 'connecting' | 'ready' | 'reconnecting' | 'closed';
-
-/** The smallest WebSocket surface the client uses; the browser's WebSocket satisfies it. */
-export interface WebSocketLike {
-  readonly readyState: number;
-  readonly bufferedAmount: number;
-  send(data: string): void;
-  close(code?: number, reason?: string): void;
-  addEventListener(type: 'open' | 'message' | 'close' | 'error', listener: (event: any) => void): void;
-  removeEventListener(type: 'open' | 'message' | 'close' | 'error', listener: (event: any) => void): void;
-}
-
-export type CreateWebSocket = (url: string, protocols: string[]) => WebSocketLike;
 
 export interface RealtimeClientOptions {
   /** The site's token endpoint: POST `{}` answers `{ value, expires_at, url? }` or `{ client_secret: {...} }`. */
   tokenUrl?: string;
   /** Instead of `tokenUrl`: any function that returns the same shapes (or the secret as a string). */
   getToken?: (signal?: AbortSignal) => Promise<TokenResponse>;
-  /** Realtime WebSocket URL (default `wss://api.openai.com/v1/realtime`); a token's `url` overrides it. */
+  /** Realtime WebSocket URL (default `wss://api.openai.com/v1/realtime`); a token's `url` overrides it. WebRTC posts its offer to this URL + `/calls` (over http(s)). */
   url?: string;
+  /**
+   * `websocket` (default): events and PCM audio over one socket. `webrtc`: events over the `oai-events`
+   * data channel, the microphone (`setInputTrack`) and the voice (`remote-stream`) as Opus media;
+   * `appendAudio` is then ignored and the server truncates on barge-in by itself.
+   */
+  transport?: TransportKind;
+  /** RTCPeerConnection factory for `transport: 'webrtc'` (default `new RTCPeerConnection()`). */
+  createPeerConnection?: CreatePeerConnection;
   /** Model, sent as `?model=`. Omit when the token already binds one. */
   model?: string;
   /** Session configuration sent with every `session.update` (`type: "realtime"` is added). */
@@ -134,6 +138,10 @@ export interface RealtimeClientEventMap {
   'tool-call': ToolCall & { respond(result: unknown): void };
   /** Timings in ms and usage: `tokenMs`/`connectMs` when ready, `firstAudioMs` at a reply's first audio, `usage` at its end. */
   metrics: { tokenMs?: number; connectMs?: number; firstAudioMs?: number; usage?: ResponseUsage; responseId?: string };
+  /** WebRTC: the assistant's voice, to play (an `<audio>` element) and meter. Once per connection. */
+  'remote-stream': { stream: MediaStream };
+  /** WebRTC: the server's output audio buffer started playing a response, or stopped (drained) or was cleared. */
+  'output-audio': { playing: boolean; responseId: string; reason: 'started' | 'stopped' | 'cleared' };
   /** Microphone audio lost because too much waited before ready, or the socket was congested. */
   'audio-dropped': { frames: number; reason: AudioDropReason };
   /** A tool handler threw, or a call was not answered in time; the model got an `{"error": ...}` output and the session goes on. */
@@ -178,8 +186,8 @@ export class RealtimeClient {
   #reason = 'not_connected';
   #lastAttempt: number | undefined;
   #phase: Phase = 'none';
-  #socket: WebSocketLike | undefined;
-  #detach: (() => void) | undefined;
+  #transport: Transport | undefined;
+  #inputTrack: MediaStreamTrack | null = null;
   #generation = 0;
   #abort: AbortController | undefined;
   #timer: unknown;
@@ -208,7 +216,7 @@ export class RealtimeClient {
     this.#backoff = options.reconnect === false ? undefined : new Backoff(options.reconnect ?? {});
     this.#queue = new SendQueue<ClientEvent>({
       transmit: (event) => this.#transmit(event),
-      bufferedAmount: () => this.#socket?.bufferedAmount ?? 0,
+      bufferedAmount: () => this.#transport?.bufferedAmount ?? 0,
       audioEvent: (pcm) => inputAudioBufferAppend(pcm16ToBase64(pcm)),
       onAudioDropped: (frames, reason) => this.#emitter.emit('audio-dropped', { frames, reason }),
       capacityFrames: Math.round(((options.preConnectBufferMs ?? 3000) * SAMPLE_RATE) / 1000),
@@ -233,6 +241,11 @@ export class RealtimeClient {
       failed: (failure) => this.#emitter.emit('tool-failed', failure),
     });
     for (const tool of options.tools ?? []) this.#tools.register(tool);
+  }
+
+  /** How this client connects (`websocket` unless the `transport` option says `webrtc`). */
+  get transport(): TransportKind {
+    return this.#o.transport ?? 'websocket';
   }
 
   /** The current state. */
@@ -293,8 +306,27 @@ export class RealtimeClient {
    * Ignored once closed.
    */
   appendAudio(pcm: Int16Array): void {
-    if (this.#state === 'closed') return;
+    if (this.#state === 'closed' || this.#webrtc) return; // over WebRTC the microphone travels as media
     this.#queue.sendAudio(pcm);
+  }
+
+  /**
+   * WebRTC: the microphone track to send (same constraints as the capture: echo cancellation,
+   * noise suppression...), or null. It goes out once the session is ready, and again after each
+   * reconnect; disabling the track (`track.enabled = false`) mutes. Ignored over WebSocket.
+   */
+  setInputTrack(track: MediaStreamTrack | null): void {
+    this.#inputTrack = track;
+    if (this.#phase === 'ready') this.#transport?.setInputTrack?.(track);
+  }
+
+  /**
+   * WebRTC: stops the assistant's voice now (`output_audio_buffer.clear`); the server truncates the
+   * item to what was played. Call `cancelResponse()` first if a response may still be running.
+   * Over WebSocket it does nothing: stop playback and `truncate()` instead.
+   */
+  clearOutputAudio(): void {
+    if (this.#webrtc && this.#state === 'ready') this.#queue.send(outputAudioBufferClear());
   }
 
   /** Commits the input audio as a user turn (push-to-talk, or VAD off). */
@@ -335,6 +367,7 @@ export class RealtimeClient {
    * of that item is dropped. `audioEndMs` is clamped to the audio received for it.
    */
   truncate(itemId: string, contentIndex: number, audioEndMs: number): void {
+    if (this.#webrtc) return; // the server knows what was played and truncates by itself
     remember(this.#cancelledItems, itemId);
     const item = this.conversation.get(itemId);
     const received = item?.content[contentIndex]?.audioMs;
@@ -387,6 +420,10 @@ export class RealtimeClient {
 
   // ---- connection ---------------------------------------------------------------------------
 
+  get #webrtc(): boolean {
+    return this.#o.transport === 'webrtc';
+  }
+
   get #transcriptionMode(): boolean {
     return this.#o.transcription !== undefined;
   }
@@ -434,15 +471,34 @@ export class RealtimeClient {
 
   #open(token: RealtimeToken, generation: number): void {
     const url = this.#realtimeUrl(token.url ?? this.#o.url ?? DEFAULT_URL);
-    const create = this.#o.createWebSocket ?? ((u, p) => new WebSocket(u, p));
-    let socket: WebSocketLike;
+    // Nothing may escape a transport handler: every one is guarded, and stale transports are ignored.
+    let transport: Transport | undefined;
+    const guard = <A extends unknown[]>(fn: (...args: A) => void) => (...args: A) => {
+      if (!transport || this.#transport !== transport) return;
+      try {
+        fn(...args);
+      } catch (error) {
+        this.#emitter.emit('error', { code: 'internal_error', message: `realtime-voice client bug: ${error instanceof Error ? error.message : String(error)}`, fatal: false });
+      }
+    };
+    const handlers: TransportHandlers = {
+      open: guard(() => {
+        this.#phase = 'created';
+      }),
+      message: guard((data: unknown) => this.#receive(data)),
+      close: guard((code: number, reason: string, refusal?: TransportRefusal) => this.#socketClosed(code, reason, refusal)),
+      remoteStream: guard((stream: MediaStream) => this.#emitter.emit('remote-stream', { stream })),
+    };
     try {
-      socket = create(url, ['realtime', 'openai-insecure-api-key.' + token.value]);
+      transport = this.#webrtc
+        ? new WebRtcTransport(url, token.value, handlers, { createPeerConnection: this.#o.createPeerConnection, fetch: this.#o.fetch, clock: this.#clock })
+        : new WebSocketTransport(url, token.value, handlers, this.#o.createWebSocket);
     } catch (error) {
-      this.#failAttempt('connect_failed', `The WebSocket could not be created: ${error instanceof Error ? error.message : String(error)}`, false);
+      const what = this.#webrtc ? 'The peer connection' : 'The WebSocket';
+      this.#failAttempt('connect_failed', `${what} could not be created: ${error instanceof Error ? error.message : String(error)}`, false);
       return;
     }
-    this.#socket = socket;
+    this.#transport = transport;
     this.#socketAt = this.#clock.now();
     this.#phase = 'open';
     this.#clock.clearTimeout(this.#timer);
@@ -451,34 +507,6 @@ export class RealtimeClient {
         this.#failAttempt('connect_timeout', `The session was not ready within ${this.#o.connectTimeoutMs ?? 15_000} ms.`, true);
       }
     }, this.#o.connectTimeoutMs ?? 15_000);
-
-    // Nothing may escape a socket handler: every one is guarded, and stale sockets are ignored.
-    const guard = <E>(fn: (event: E) => void) => (event: E) => {
-      if (this.#socket !== socket) return;
-      try {
-        fn(event);
-      } catch (error) {
-        this.#emitter.emit('error', { code: 'internal_error', message: `realtime-voice client bug: ${error instanceof Error ? error.message : String(error)}`, fatal: false });
-      }
-    };
-    const onOpen = guard(() => {
-      this.#phase = 'created';
-    });
-    const onMessage = guard((event: { data: unknown }) => this.#receive(event.data));
-    const onClose = guard((event: { code?: number; reason?: string }) => this.#socketClosed(event.code ?? 1006, event.reason ?? ''));
-    const onError = guard(() => {
-      /* a close event always follows; it carries what little the browser tells */
-    });
-    socket.addEventListener('open', onOpen);
-    socket.addEventListener('message', onMessage);
-    socket.addEventListener('close', onClose);
-    socket.addEventListener('error', onError);
-    this.#detach = () => {
-      socket.removeEventListener('open', onOpen);
-      socket.removeEventListener('message', onMessage);
-      socket.removeEventListener('close', onClose);
-      socket.removeEventListener('error', onError);
-    };
   }
 
   #realtimeUrl(base: string): string {
@@ -540,6 +568,15 @@ export class RealtimeClient {
         this.#turnEndAt = this.#clock.now();
         this.#emitter.emit('speech-stopped', { itemId: event.item_id, audioEndMs: event.audio_end_ms });
         break;
+      case 'output_audio_buffer.started':
+        this.#audioProduced = true;
+        this.#firstAudio(event.response_id);
+        this.#emitter.emit('output-audio', { playing: true, responseId: event.response_id, reason: 'started' });
+        break;
+      case 'output_audio_buffer.stopped':
+      case 'output_audio_buffer.cleared':
+        this.#emitter.emit('output-audio', { playing: false, responseId: event.response_id, reason: event.type === 'output_audio_buffer.stopped' ? 'stopped' : 'cleared' });
+        break;
       default:
         break;
     }
@@ -557,13 +594,7 @@ export class RealtimeClient {
   #audioDelta(event: Extract<ServerEvent, { type: 'response.output_audio.delta' }>): void {
     this.#audioProduced = true;
     if (this.#cancelledItems.includes(event.item_id) || this.#cancelledResponses.includes(event.response_id)) return;
-    if (!this.#firstAudioSeen.has(event.response_id)) {
-      this.#firstAudioSeen.add(event.response_id);
-      if (this.#firstAudioSeen.size > CANCELLED_KEPT) this.#firstAudioSeen.delete(this.#firstAudioSeen.values().next().value!);
-      if (this.#turnEndAt !== undefined) {
-        this.#emitter.emit('metrics', { firstAudioMs: this.#clock.now() - this.#turnEndAt, responseId: event.response_id });
-      }
-    }
+    this.#firstAudio(event.response_id);
     if (!this.#emitter.has('audio')) return;
     let pcm: Int16Array;
     try {
@@ -575,13 +606,22 @@ export class RealtimeClient {
     this.#emitter.emit('audio', { itemId: event.item_id, contentIndex: event.content_index, responseId: event.response_id, pcm });
   }
 
+  /** `firstAudioMs`, once per response: from the end of the user's turn to its first audio (a delta, or WebRTC's output buffer starting). */
+  #firstAudio(responseId: string): void {
+    if (this.#firstAudioSeen.has(responseId)) return;
+    this.#firstAudioSeen.add(responseId);
+    if (this.#firstAudioSeen.size > CANCELLED_KEPT) this.#firstAudioSeen.delete(this.#firstAudioSeen.values().next().value!);
+    if (this.#turnEndAt !== undefined) this.#emitter.emit('metrics', { firstAudioMs: this.#clock.now() - this.#turnEndAt, responseId });
+  }
+
   #sendSessionConfig(): void {
     this.#phase = 'updated';
     this.#sessionUpdateId = this.#nextEventId();
     let event: ClientEvent;
     if (this.#transcriptionMode) {
       const t = structuredCloneSafe(this.#o.transcription!);
-      t.audio = { ...t.audio, input: { format: { type: 'audio/pcm', rate: SAMPLE_RATE }, ...t.audio?.input } };
+      // Over WebRTC the audio is Opus media: no wire format to declare.
+      if (!this.#webrtc) t.audio = { ...t.audio, input: { format: { type: 'audio/pcm', rate: SAMPLE_RATE }, ...t.audio?.input } };
       event = transcriptionSessionUpdate(t, { eventId: this.#sessionUpdateId });
     } else {
       event = sessionUpdate(this.#fullSession(), { eventId: this.#sessionUpdateId });
@@ -598,11 +638,13 @@ export class RealtimeClient {
   #fullSession(): Omit<RealtimeSessionConfig, 'type'> {
     const s = structuredCloneSafe(this.#session);
     const pcm = { type: 'audio/pcm' as const, rate: SAMPLE_RATE as 24000 };
-    s.audio = {
-      ...s.audio,
-      input: { format: pcm, ...s.audio?.input },
-      output: { format: pcm, ...s.audio?.output },
-    };
+    if (!this.#webrtc) {
+      s.audio = {
+        ...s.audio,
+        input: { format: pcm, ...s.audio?.input },
+        output: { format: pcm, ...s.audio?.output },
+      };
+    }
     const tools = this.#mergeTools(s.tools ?? []);
     if (tools.length) s.tools = tools;
     return s;
@@ -630,6 +672,8 @@ export class RealtimeClient {
     this.#rollingOver = false;
     this.#backoff?.reset();
     this.#queue.open();
+    // WebRTC: the microphone goes out only now, like the WebSocket path's audio (nothing before the session is configured).
+    if (this.#inputTrack) this.#transport?.setInputTrack?.(this.#inputTrack);
     this.#setState('ready', reason);
     this.#emitter.emit('metrics', { tokenMs: this.#tokenMs, connectMs: this.#clock.now() - this.#socketAt });
     const waiters = this.#connectWaiters;
@@ -673,7 +717,8 @@ export class RealtimeClient {
     this.#emitter.emit('error', { code, message: error.message, fatal: false, server: error });
   }
 
-  #socketClosed(code: number, reason: string): void {
+  #socketClosed(code: number, reason: string, refusal?: TransportRefusal): void {
+    if (refusal) return this.#refused(refusal);
     const wasReady = this.#phase === 'ready';
     this.#dropSocket();
     const detail = `The connection closed (code ${code}${reason ? ', ' + reason : ''}).`;
@@ -682,6 +727,18 @@ export class RealtimeClient {
       if (this.#backoff) this.#emitter.emit('error', { code: 'connection_lost', message: `${detail} Reconnecting.`, fatal: false });
       this.#lost('connection_lost', detail, false);
     } else this.#failAttempt('connect_failed', detail, true);
+  }
+
+  /** The server answered the WebRTC offer with an HTTP error: a bad key ends the client, a server fault is retried. */
+  #refused(refusal: TransportRefusal): void {
+    const { status, message, type, code } = refusal;
+    const server = { type, code: code ?? null, param: refusal.param ?? null };
+    if (status === 401 || status === 403 || FATAL_TYPES.has(type ?? '') || FATAL_CODES.has(code ?? '')) {
+      this.#close(status === 401 || FATAL_TYPES.has(type ?? '') || code === 'invalid_api_key' ? 'authentication' : (code ?? 'connect_failed'), message, true, server);
+      return;
+    }
+    const retryable = status >= 500 || status === 408 || status === 429;
+    this.#failAttempt('connect_failed', `The call was refused (HTTP ${status}): ${message}`, retryable);
   }
 
   /** A session that was ready is gone: start over with a fresh token and replay the text. */
@@ -745,20 +802,13 @@ export class RealtimeClient {
   }
 
   #dropSocket(close = false): void {
-    const socket = this.#socket;
-    this.#detach?.();
-    this.#detach = undefined;
-    this.#socket = undefined;
+    const transport = this.#transport;
+    this.#transport = undefined;
     this.#queue.pause();
     this.#phase = 'none';
     this.#clock.clearTimeout(this.#timer);
-    if (close && socket) {
-      try {
-        socket.close(1000);
-      } catch {
-        /* already closing */
-      }
-    }
+    // A closed WebSocket needs nothing more, but a peer connection is released whoever ended it.
+    if (transport && (close || transport.kind === 'webrtc')) transport.close();
   }
 
   #close(reason: string, message: string, isError = false, server?: ClientErrorDetail['server']): void {
@@ -779,10 +829,10 @@ export class RealtimeClient {
   }
 
   #transmit(event: ClientEvent): void {
-    const socket = this.#socket;
-    if (!socket) return;
+    const transport = this.#transport;
+    if (!transport) return;
     try {
-      socket.send(JSON.stringify(event));
+      transport.send(JSON.stringify(event));
     } catch (error) {
       this.#emitter.emit('error', { code: 'send_failed', message: `Sending failed: ${error instanceof Error ? error.message : String(error)}`, fatal: false });
       return;

@@ -27,3 +27,6 @@ export { Backoff, backoffDelay, type BackoffOptions } from './backoff.js';
 export { ResponseSequencer } from './responses.js';
 export { SendQueue, type AudioDropReason } from './send-queue.js';
 export { systemClock, type Clock } from './clock.js';
+export type { Transport, TransportHandlers, TransportKind, TransportRefusal } from './transport.js';
+export { WebSocketTransport } from './websocket-transport.js';
+export { WebRtcTransport, callsUrl, type CreatePeerConnection, type WebRtcTransportOptions } from './webrtc-transport.js';
