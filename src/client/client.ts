@@ -555,7 +555,8 @@ export class RealtimeClient {
         this.#emitter.emit('response', { phase: 'done', response });
         if (response.status === 'failed') this.#responseFailed(response);
         if (response.usage) this.#emitter.emit('metrics', { usage: response.usage, responseId: response.id });
-        if (response.conversation_id !== null) this.#turnEndAt = undefined;
+        // Over WebRTC the voice starts playing after the model is done: the turn's end stays until output_audio_buffer.started.
+        if (response.conversation_id !== null && !(this.#webrtc && response.status === 'completed' && spoke(response))) this.#turnEndAt = undefined;
         break;
       }
       case 'response.output_audio.delta':
@@ -612,6 +613,7 @@ export class RealtimeClient {
     this.#firstAudioSeen.add(responseId);
     if (this.#firstAudioSeen.size > CANCELLED_KEPT) this.#firstAudioSeen.delete(this.#firstAudioSeen.values().next().value!);
     if (this.#turnEndAt !== undefined) this.#emitter.emit('metrics', { firstAudioMs: this.#clock.now() - this.#turnEndAt, responseId });
+    if (this.#webrtc) this.#turnEndAt = undefined;
   }
 
   #sendSessionConfig(): void {
@@ -863,6 +865,11 @@ function validate(event: ClientEvent): void {
     const issues = result.error.issues?.map((i) => `${i.path}: ${i.message}`).join('; ');
     throw new TypeError(`Invalid ${event.type}: ${issues || result.error.message}`);
   }
+}
+
+/** Whether a response produced spoken audio. */
+function spoke(response: RealtimeResponse): boolean {
+  return (response.output ?? []).some((item) => item.type === 'message' && item.content?.some((part) => part.type === 'output_audio'));
 }
 
 function remember(list: string[], id: string): void {
