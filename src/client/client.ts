@@ -38,8 +38,8 @@ import { SendQueue, type AudioDropReason } from './send-queue.js';
 import { fetchToken, normalizeToken, TokenCache, TokenError, type RealtimeToken, type TokenResponse } from './token.js';
 import { ToolRunner, type RealtimeTool, type ToolCall, type ToolFailure } from './tools.js';
 import type { Transport, TransportHandlers, TransportKind, TransportRefusal } from './transport.js';
-import { WebRtcTransport, type CreatePeerConnection } from './webrtc-transport.js';
-import { WebSocketTransport, type CreateWebSocket } from './websocket-transport.js';
+import { webRtcTransport, type CreatePeerConnection } from './webrtc-transport.js';
+import { webSocketTransport, type CreateWebSocket } from './websocket-transport.js';
 
 export type { CreateWebSocket, WebSocketLike } from './websocket-transport.js';
 export type { CreatePeerConnection } from './webrtc-transport.js';
@@ -141,7 +141,7 @@ export interface RealtimeClientEventMap {
   /** WebRTC: the assistant's voice, to play (an `<audio>` element) and meter. Once per connection. */
   'remote-stream': { stream: MediaStream };
   /** WebRTC: the server's output audio buffer started playing a response, or stopped (drained) or was cleared. */
-  'output-audio': { playing: boolean; responseId: string; reason: 'started' | 'stopped' | 'cleared' };
+  'output-audio': { playing: boolean; responseId: string };
   /** Microphone audio lost because too much waited before ready, or the socket was congested. */
   'audio-dropped': { frames: number; reason: AudioDropReason };
   /** A tool handler threw, or a call was not answered in time; the model got an `{"error": ...}` output and the session goes on. */
@@ -491,11 +491,10 @@ export class RealtimeClient {
     };
     try {
       transport = this.#webrtc
-        ? new WebRtcTransport(url, token.value, handlers, { createPeerConnection: this.#o.createPeerConnection, fetch: this.#o.fetch, clock: this.#clock })
-        : new WebSocketTransport(url, token.value, handlers, this.#o.createWebSocket);
+        ? webRtcTransport(url, token.value, handlers, { createPeerConnection: this.#o.createPeerConnection, fetch: this.#o.fetch, clock: this.#clock })
+        : webSocketTransport(url, token.value, handlers, this.#o.createWebSocket);
     } catch (error) {
-      const what = this.#webrtc ? 'The peer connection' : 'The WebSocket';
-      this.#failAttempt('connect_failed', `${what} could not be created: ${error instanceof Error ? error.message : String(error)}`, false);
+      this.#failAttempt('connect_failed', `The ${this.transport} connection could not be created: ${error instanceof Error ? error.message : String(error)}`, false);
       return;
     }
     this.#transport = transport;
@@ -555,8 +554,8 @@ export class RealtimeClient {
         this.#emitter.emit('response', { phase: 'done', response });
         if (response.status === 'failed') this.#responseFailed(response);
         if (response.usage) this.#emitter.emit('metrics', { usage: response.usage, responseId: response.id });
-        // Over WebRTC the voice starts playing after the model is done: the turn's end stays until output_audio_buffer.started.
-        if (response.conversation_id !== null && !(this.#webrtc && response.status === 'completed' && spoke(response))) this.#turnEndAt = undefined;
+        // Over WebRTC the voice may start after the model is done: the turn's end stays until output_audio_buffer.started.
+        if (response.conversation_id !== null && !(this.#webrtc && response.status === 'completed')) this.#turnEndAt = undefined;
         break;
       }
       case 'response.output_audio.delta':
@@ -572,11 +571,11 @@ export class RealtimeClient {
       case 'output_audio_buffer.started':
         this.#audioProduced = true;
         this.#firstAudio(event.response_id);
-        this.#emitter.emit('output-audio', { playing: true, responseId: event.response_id, reason: 'started' });
+        this.#emitter.emit('output-audio', { playing: true, responseId: event.response_id });
         break;
       case 'output_audio_buffer.stopped':
       case 'output_audio_buffer.cleared':
-        this.#emitter.emit('output-audio', { playing: false, responseId: event.response_id, reason: event.type === 'output_audio_buffer.stopped' ? 'stopped' : 'cleared' });
+        this.#emitter.emit('output-audio', { playing: false, responseId: event.response_id });
         break;
       default:
         break;
@@ -731,16 +730,13 @@ export class RealtimeClient {
     } else this.#failAttempt('connect_failed', detail, true);
   }
 
-  /** The server answered the WebRTC offer with an HTTP error: a bad key ends the client, a server fault is retried. */
-  #refused(refusal: TransportRefusal): void {
-    const { status, message, type, code } = refusal;
-    const server = { type, code: code ?? null, param: refusal.param ?? null };
-    if (status === 401 || status === 403 || FATAL_TYPES.has(type ?? '') || FATAL_CODES.has(code ?? '')) {
-      this.#close(status === 401 || FATAL_TYPES.has(type ?? '') || code === 'invalid_api_key' ? 'authentication' : (code ?? 'connect_failed'), message, true, server);
+  /** The server answered the WebRTC offer with an HTTP error: a refused key or project ends the client, a server fault is retried. */
+  #refused({ status, message, type, code, param }: TransportRefusal): void {
+    if (status === 401 || status === 403) {
+      this.#close(status === 401 ? 'authentication' : (code ?? 'forbidden'), message, true, { type, code, param });
       return;
     }
-    const retryable = status >= 500 || status === 408 || status === 429;
-    this.#failAttempt('connect_failed', `The call was refused (HTTP ${status}): ${message}`, retryable);
+    this.#failAttempt('connect_failed', `HTTP ${status}: ${message}`, status >= 500 || status === 408 || status === 429);
   }
 
   /** A session that was ready is gone: start over with a fresh token and replay the text. */
@@ -810,7 +806,7 @@ export class RealtimeClient {
     this.#phase = 'none';
     this.#clock.clearTimeout(this.#timer);
     // A closed WebSocket needs nothing more, but a peer connection is released whoever ended it.
-    if (transport && (close || transport.kind === 'webrtc')) transport.close();
+    if (transport && (close || this.#webrtc)) transport.close();
   }
 
   #close(reason: string, message: string, isError = false, server?: ClientErrorDetail['server']): void {
@@ -865,11 +861,6 @@ function validate(event: ClientEvent): void {
     const issues = result.error.issues?.map((i) => `${i.path}: ${i.message}`).join('; ');
     throw new TypeError(`Invalid ${event.type}: ${issues || result.error.message}`);
   }
-}
-
-/** Whether a response produced spoken audio. */
-function spoke(response: RealtimeResponse): boolean {
-  return (response.output ?? []).some((item) => item.type === 'message' && item.content?.some((part) => part.type === 'output_audio'));
 }
 
 function remember(list: string[], id: string): void {

@@ -28,5 +28,5 @@ export { ResponseSequencer } from './responses.js';
 export { SendQueue, type AudioDropReason } from './send-queue.js';
 export { systemClock, type Clock } from './clock.js';
 export type { Transport, TransportHandlers, TransportKind, TransportRefusal } from './transport.js';
-export { WebSocketTransport } from './websocket-transport.js';
-export { WebRtcTransport, callsUrl, type CreatePeerConnection, type WebRtcTransportOptions } from './webrtc-transport.js';
+export { webSocketTransport } from './websocket-transport.js';
+export { webRtcTransport, callsUrl, type CreatePeerConnection, type WebRtcTransportOptions } from './webrtc-transport.js';

@@ -27,7 +27,6 @@ export interface TransportHandlers {
 
 /** One connection attempt. The client makes a new one for every attempt. */
 export interface Transport {
-  readonly kind: TransportKind;
   /** Bytes accepted by `send` and not yet on the network. */
   readonly bufferedAmount: number;
   /** Sends one JSON event; throws when the channel is not open. */
