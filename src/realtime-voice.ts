@@ -33,7 +33,8 @@ const micIcon = svg`<svg part="icon" viewBox="0 0 24 24" aria-hidden="true" focu
 /**
  * A real-time voice assistant for any web page, over the OpenAI Realtime API (GA). It fetches a
  * short-lived key from your own `token-url`, captures the microphone, plays the assistant's voice,
- * shows a live transcript and lets the page answer tool calls.
+ * shows a live transcript and lets the page answer tool calls. It talks over WebSocket, or over
+ * WebRTC with `transport="webrtc"` (same token, events, UI, tools and transcript).
  *
  * @summary Drop-in voice assistant: `<realtime-voice token-url="/api/realtime-token">`.
  *
@@ -113,8 +114,15 @@ export class RealtimeVoice extends LitElement {
   /** Your backend endpoint that returns a short-lived Realtime key (POST `{}`, JSON `{ value, expires_at, url? }`). */
   @property({ attribute: 'token-url' }) tokenUrl = '';
 
-  /** Realtime WebSocket URL (default OpenAI's `wss://api.openai.com/v1/realtime`); the token response may override it. */
+  /** Realtime WebSocket URL (default OpenAI's `wss://api.openai.com/v1/realtime`); the token response may override it. WebRTC posts its offer to this URL + `/calls`. */
   @property() url = '';
+
+  /**
+   * `websocket` (default) or `webrtc`: how the session reaches the API, for the next `connect()`.
+   * WebRTC sends the microphone as Opus media (robust on lossy networks, and Chromium cancels the
+   * assistant's echo on speakerphones); the server then truncates on barge-in by itself.
+   */
+  @property() transport: 'websocket' | 'webrtc' = 'websocket';
 
   /** Model, sent as `?model=` (e.g. `gpt-realtime`). Empty: the one the key was minted for. */
   @property() model = '';

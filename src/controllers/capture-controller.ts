@@ -20,6 +20,8 @@ export interface CaptureCallbacks {
   onLevel(level: number): void;
   /** The microphone failed after it had started (it keeps sending silence). */
   onError(error: AudioEngineError): void;
+  /** The microphone track in use: once open, after each device swap, and null once stopped (WebRTC sends it as media). */
+  onTrack?(track: MediaStreamTrack | null): void;
 }
 
 /** The microphone: an AudioCapture the session starts and stops (also when the element leaves the page), plus the device list for the picker. */
@@ -56,7 +58,10 @@ export class CaptureController {
       onFrame: this.callbacks.onFrame,
       onLevel: this.callbacks.onLevel,
       onError: this.callbacks.onError,
-      onDeviceChange: () => void this.#listDevices(),
+      onDeviceChange: () => {
+        if (this.#capture === capture) this.callbacks.onTrack?.(capture.track);
+        void this.#listDevices();
+      },
     });
     this.#capture = capture;
     capture.setMuted(h.muted);
@@ -67,6 +72,7 @@ export class CaptureController {
       throw error instanceof AudioEngineError ? error : new AudioEngineError('audio_context_failed', String(error));
     }
     if (this.#capture !== capture) return;
+    this.callbacks.onTrack?.(capture.track);
     navigator.mediaDevices?.addEventListener('devicechange', this.#listDevices);
     await this.#listDevices();
   }
@@ -77,6 +83,7 @@ export class CaptureController {
     this.#capture = null;
     navigator.mediaDevices?.removeEventListener('devicechange', this.#listDevices);
     if (capture) void capture.stop();
+    if (capture) this.callbacks.onTrack?.(null);
     this.callbacks.onLevel(0);
   }
 

@@ -1,11 +1,14 @@
 import type { ReactiveControllerHost } from 'lit';
 import { AudioEngineError } from '../audio/errors.js';
 import { AudioPlayback } from '../audio/playback.js';
+import { RemotePlayback } from '../audio/remote-playback.js';
 import { planTruncation, type TruncationPlan } from '../audio/truncation.js';
 import type { Platform } from './platform.js';
 
 export interface PlaybackSettings {
   workletUrl: string;
+  /** `webrtc`: the voice is a remote media stream (RemotePlayback) instead of PCM deltas (AudioPlayback). */
+  transport: 'websocket' | 'webrtc';
   platform: Partial<Platform>;
 }
 
@@ -19,6 +22,7 @@ export interface PlaybackCallbacks {
 /** The assistant's voice: an AudioPlayback the session opens and closes (also when the element leaves the page), and the barge-in maths. */
 export class PlaybackController {
   #playback: AudioPlayback | null = null;
+  #remote: RemotePlayback | null = null;
   #speaking = false;
   #pending = false;
   #lastItem: string | null = null;
@@ -39,9 +43,14 @@ export class PlaybackController {
 
   /** Creates the output context; call it synchronously from the user gesture (Safari, iOS). */
   start(): Promise<void> {
-    if (this.#playback) return Promise.resolve();
+    if (this.#playback || this.#remote) return Promise.resolve();
     const { createAudioContext } = this.host.platform;
-    const playback = new AudioPlayback({
+    // WebRTC: the voice is the peer connection's remote stream, played by an <audio> element.
+    const playback: { start(): Promise<void> } = this.host.transport === 'webrtc' ? (this.#remote = new RemotePlayback({
+      audioContext: createAudioContext && (() => createAudioContext({ latencyHint: 'interactive' })),
+      onLevel: this.callbacks.onLevel,
+      onError: this.callbacks.onError,
+    })) : (this.#playback = new AudioPlayback({
       workletUrl: this.host.workletUrl || undefined,
       audioContext: createAudioContext && (() => createAudioContext({ sampleRate: 24000, latencyHint: 'interactive' })),
       onLevel: this.callbacks.onLevel,
@@ -51,10 +60,10 @@ export class PlaybackController {
         this.#setSpeaking(false);
       },
       onError: this.callbacks.onError,
-    });
-    this.#playback = playback;
+    }));
     return playback.start().catch((error: unknown) => {
       if (this.#playback === playback) this.#playback = null;
+      if (this.#remote === playback) this.close();
       throw error instanceof AudioEngineError ? error : new AudioEngineError('audio_context_failed', String(error));
     });
   }
@@ -64,6 +73,23 @@ export class PlaybackController {
       this.#pending = true;
       this.#lastItem = itemId;
     }
+  }
+
+  /** WebRTC: the remote stream of a (new) connection. */
+  attach(stream: MediaStream): void {
+    this.#remote?.attach(stream);
+  }
+
+  /** WebRTC: a reply's voice is on its way (its audio part opened); it starts with `outputPlaying(true)`. */
+  expectVoice(): void {
+    if (this.#remote) this.#pending = true;
+  }
+
+  /** WebRTC: the server's output buffer started playing, or drained, or was cleared. */
+  outputPlaying(playing: boolean): void {
+    if (!this.#remote) return;
+    this.#pending = false;
+    this.#setSpeaking(playing);
   }
 
   /** No more audio comes for the item: play its tail even below the prebuffer. */
@@ -81,6 +107,12 @@ export class PlaybackController {
    * cut item) and how long the stop took, or null when nothing was playing or queued.
    */
   async interrupt(): Promise<{ plan: TruncationPlan | null; ms: number } | null> {
+    if (this.#remote) {
+      // The server stops the stream and truncates by itself (output_audio_buffer.clear): nothing to plan here.
+      this.#speaking = this.#pending = false;
+      this.callbacks.onLevel(0);
+      return null;
+    }
     const playback = this.#playback;
     if (!playback) return null;
     const started = performance.now();
@@ -98,6 +130,8 @@ export class PlaybackController {
     const playback = this.#playback;
     this.#playback = null;
     if (playback) void playback.close();
+    this.#remote?.close();
+    this.#remote = null;
     this.#pending = false;
     this.#setSpeaking(false);
   }

@@ -90,6 +90,8 @@ export class SessionController implements ReactiveController {
   #archive: TranscriptEntry[] = [];
   #levels = { input: 0, output: 0 };
   #frame = 0;
+  /** WebRTC: the microphone track on the peer connection (a clone of the capture's, so mute can disable it while the meter still shows the voice). */
+  #sendTrack: MediaStreamTrack | null = null;
 
   constructor(
     private readonly host: Host,
@@ -101,6 +103,7 @@ export class SessionController implements ReactiveController {
       onFrame: (pcm) => this.#frameCaptured(pcm),
       onLevel: (level) => this.#level('input', level),
       onError: audioError,
+      onTrack: (track) => this.#micTrack(track),
     });
     this.playback = new PlaybackController(host, {
       onLevel: (level) => this.#level('output', level),
@@ -198,6 +201,7 @@ export class SessionController implements ReactiveController {
     const client = this.#client;
     if (!client) return;
     client.cancelResponse();
+    client.clearOutputAudio(); // WebRTC: the server stops the voice and truncates (protocol.md §8.3); WebSocket: nothing
     this.#thinking = false;
     void this.#bargeIn(client);
     this.#update('interrupt');
@@ -212,6 +216,7 @@ export class SessionController implements ReactiveController {
     if (this.talking) return;
     this.talking = true;
     this.#holdFrames = 0;
+    this.#gate();
     const client = this.#client;
     if (!client) void this.connect({ microphone: true });
     else {
@@ -225,6 +230,7 @@ export class SessionController implements ReactiveController {
   stopTalking(): void {
     if (!this.talking) return;
     this.talking = false;
+    this.#gate();
     const client = this.#client;
     if (client && this.#holdFrames >= MIN_COMMIT_FRAMES) {
       client.commitAudio();
@@ -240,6 +246,7 @@ export class SessionController implements ReactiveController {
   propertiesChanged(changed: Map<PropertyKey, unknown>): void {
     const h = this.host;
     if (changed.has('muted')) this.capture.setMuted(h.muted);
+    this.#gate();
     if (changed.has('inputDevice') && changed.get('inputDevice') !== undefined) this.capture.setDevice(h.inputDevice);
     const client = this.#client;
     if (!client || h.mode !== 'conversation') return;
@@ -265,6 +272,8 @@ export class SessionController implements ReactiveController {
       model: h.model || undefined,
       fetch: h.platform.fetch,
       createWebSocket: h.platform.createWebSocket,
+      transport: h.transport === 'webrtc' ? 'webrtc' : 'websocket',
+      createPeerConnection: h.platform.createPeerConnection,
       allowStandardKey: h.dangerouslyAllowStandardKey,
       conversation: { maxItems: TRANSCRIPT_ITEMS },
     };
@@ -340,6 +349,7 @@ export class SessionController implements ReactiveController {
         'server-event',
         mine((event) => {
           if (event.type === 'response.output_audio.done') this.playback.end((event as { item_id: string }).item_id);
+          else if (event.type === 'response.content_part.added' && (event as { part?: { type?: string } }).part?.type === 'output_audio') this.playback.expectVoice();
           h.dispatchEvent(new RvServerEventEvent(event as RvWireDetail));
         }),
       ),
@@ -360,6 +370,8 @@ export class SessionController implements ReactiveController {
         }),
       ),
       client.on('audio', mine(({ itemId, pcm, contentIndex }) => this.playback.enqueue(itemId, pcm, contentIndex))),
+      client.on('remote-stream', mine(({ stream }) => this.playback.attach(stream))),
+      client.on('output-audio', mine(({ playing }) => this.playback.outputPlaying(playing))),
       client.on(
         'speech-started',
         mine(() => {
@@ -379,6 +391,8 @@ export class SessionController implements ReactiveController {
         'response',
         mine(({ phase, response }) => {
           if (response.conversation_id === null) return; // out-of-band responses are not a turn
+          // WebRTC: a reply cancelled before its voice started never starts it.
+          if (phase === 'done' && response.status !== 'completed' && !this.playback.speaking) this.playback.outputPlaying(false);
           this.#thinking = phase === 'created' || awaitsToolOutput(response);
           this.#update(phase === 'created' ? 'response-created' : 'response-done');
         }),
@@ -412,6 +426,18 @@ export class SessionController implements ReactiveController {
       this.#holdFrames++;
     }
     client.appendAudio(pcm);
+  }
+
+  #micTrack(track: MediaStreamTrack | null): void {
+    this.#sendTrack?.stop();
+    this.#sendTrack = track && this.#client?.transport === 'webrtc' ? track.clone() : null;
+    this.#gate();
+    this.#client?.setInputTrack(this.#sendTrack);
+  }
+
+  /** WebRTC: the voice leaves only when not muted and, in push-to-talk, while the button is held (as the WebSocket path's frames). */
+  #gate(): void {
+    if (this.#sendTrack) this.#sendTrack.enabled = !this.host.muted && (this.talking || this.host.turnDetection !== 'none');
   }
 
   /** Cuts the voice and tells the server what the user actually heard of the cut item. */

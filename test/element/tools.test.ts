@@ -4,6 +4,7 @@ import { MOCK_TOKEN_URL } from '/__mock-realtime__/config.js';
 import '../../src/realtime-voice.js';
 import type { RealtimeVoice } from '../../src/realtime-voice.js';
 import type { RvToolCallEvent } from '../../src/events.js';
+import { forEachTransport } from '../webrtc/transports.js';
 import { assistantReply, nextEvent, record } from './helpers.js';
 
 const weather = {
@@ -13,9 +14,9 @@ const weather = {
   parameters: { type: 'object', properties: { city: { type: 'string', default: 'Paris' } }, required: ['city'] },
 };
 
-describe('<realtime-voice> tools against the mock', () => {
+forEachTransport((transport) => describe('<realtime-voice> tools against the mock', () => {
   it('runs a tool with a handler and the assistant speaks its result', async () => {
-    const el = await fixture<RealtimeVoice>(html`<realtime-voice token-url=${MOCK_TOKEN_URL} output="text"></realtime-voice>`);
+    const el = await fixture<RealtimeVoice>(html`<realtime-voice token-url=${MOCK_TOKEN_URL} output="text" transport=${transport}></realtime-voice>`);
     const calls: unknown[] = [];
     el.tools = [{ ...weather, handler: (args) => (calls.push(args), { city: 'Paris', sky: 'clear' }) }];
     const log = record(el);
@@ -38,7 +39,7 @@ describe('<realtime-voice> tools against the mock', () => {
   });
 
   it('asks the page through rv-tool-call for a tool without a handler, and sends what it responds', async () => {
-    const el = await fixture<RealtimeVoice>(html`<realtime-voice token-url=${MOCK_TOKEN_URL} output="text"></realtime-voice>`);
+    const el = await fixture<RealtimeVoice>(html`<realtime-voice token-url=${MOCK_TOKEN_URL} output="text" transport=${transport}></realtime-voice>`);
     el.tools = [weather];
     // Listening on document: the event bubbles out of the element and crosses shadow roots.
     const call = nextEvent(document, 'rv-tool-call');
@@ -53,4 +54,4 @@ describe('<realtime-voice> tools against the mock', () => {
     expect(await assistantReply(el)).to.equal('The get_weather tool returned: Sunny, 24 degrees');
     el.disconnect();
   });
-});
+}));

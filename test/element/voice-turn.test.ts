@@ -3,11 +3,14 @@ import { expect, fixture, html, waitUntil } from '@open-wc/testing';
 import { MOCK_TOKEN_URL } from '/__mock-realtime__/config.js';
 import '../../src/realtime-voice.js';
 import type { RealtimeVoice } from '../../src/realtime-voice.js';
+import { forEachTransport } from '../webrtc/transports.js';
 import { assistantReply, nextEvent, part, parts, reach, record } from './helpers.js';
 
-describe('<realtime-voice> voice turn against the mock', () => {
+const outputLevel = (el: RealtimeVoice) => Number(part(el, 'base')!.style.getPropertyValue('--rv-output-level') || 0);
+
+forEachTransport((transport) => describe('<realtime-voice> voice turn against the mock', () => {
   it('hears the fake microphone, answers with voice, and shows both sides in the transcript', async () => {
-    const el = await fixture<RealtimeVoice>(html`<realtime-voice token-url=${MOCK_TOKEN_URL}></realtime-voice>`);
+    const el = await fixture<RealtimeVoice>(html`<realtime-voice token-url=${MOCK_TOKEN_URL} transport=${transport}></realtime-voice>`);
     const log = record(el);
     part(el, 'button')!.click();
     await reach(el, 'connecting', 1000).catch(() => undefined);
@@ -16,12 +19,15 @@ describe('<realtime-voice> voice turn against the mock', () => {
     expect(el.matches(':state(listening)')).to.equal(true);
 
     await reach(el, 'speaking', 20000);
+    // The voice is heard: the output meter (an analyser on what plays) moves.
+    await waitUntil(() => outputLevel(el) > 0.1, 'the output level meter moves while speaking', { timeout: 10000 });
     const reply = await assistantReply(el);
     expect(reply).to.match(/\w/);
     await reach(el, 'listening', 20000);
 
-    // The microphone audio went out as appends; the user's turn was heard and transcribed.
-    expect(log.sent('input_audio_buffer.append').length).to.be.greaterThan(20);
+    // The microphone audio went out as appends (WebSocket) or as media (WebRTC: no appends); the user's turn was heard and transcribed.
+    if (transport === 'websocket') expect(log.sent('input_audio_buffer.append').length).to.be.greaterThan(20);
+    else expect(log.sent('input_audio_buffer.append')).to.deep.equal([]);
     expect(log.received('input_audio_buffer.speech_started').length).to.be.greaterThan(0);
     const user = el.transcript.find((e) => e.role === 'user');
     expect(user, 'a user line').to.not.equal(undefined);
@@ -58,7 +64,9 @@ describe('<realtime-voice> voice turn against the mock', () => {
     expect(part(el, 'button')!.textContent!.trim()).to.equal('Start conversation');
     log.stop();
   });
+}));
 
+describe('<realtime-voice> voice turn against the mock (WebSocket)', () => {
   it('stops the voice on barge-in and truncates the item to what was heard', async () => {
     const el = await fixture<RealtimeVoice>(html`<realtime-voice token-url=${MOCK_TOKEN_URL} text-input></realtime-voice>`);
     const log = record(el);
