@@ -2,6 +2,7 @@ import { expect, fixture, html, waitUntil } from '@open-wc/testing';
 // @ts-expect-error served by the wtr mock plugin
 import { MOCK_ORIGIN, MOCK_TOKEN_URL } from '/__mock-realtime__/config.js';
 import '../../src/realtime-voice.js';
+import { forEachTransport } from '../webrtc/transports.js';
 import type { RealtimeVoice } from '../../src/realtime-voice.js';
 import { assistantReply, nextEvent, part, reach, record } from './helpers.js';
 import { ControlledNetwork } from './net.js';
@@ -13,43 +14,6 @@ const peak = (b64: string) => {
 };
 
 describe('<realtime-voice> events', () => {
-  it('fires rv-state, rv-transcript, rv-server-event and rv-client-event with their documented detail, bubbling and composed', async () => {
-    const el = await fixture<RealtimeVoice>(html`<realtime-voice token-url=${MOCK_TOKEN_URL} output="text"></realtime-voice>`);
-    const seen: Event[] = [];
-    const names = ['rv-state', 'rv-transcript', 'rv-server-event', 'rv-client-event'] as const;
-    const listener = (e: Event) => seen.push(e);
-    for (const name of names) document.addEventListener(name, listener);
-    await el.sendText('Hi');
-    await assistantReply(el);
-    await reach(el, 'listening');
-    for (const name of names) document.removeEventListener(name, listener);
-
-    for (const name of names) expect(seen.some((e) => e.type === name), name).to.equal(true);
-    expect(seen.every((e) => e.bubbles && e.composed && e.target === el)).to.equal(true);
-
-    const states = seen.filter((e) => e.type === 'rv-state').map((e) => (e as HTMLElementEventMap['rv-state']).detail);
-    expect(states[0]).to.deep.equal({ state: 'connecting', reason: 'connect' });
-    expect(states.every((d) => typeof d.reason === 'string' && d.reason !== '')).to.equal(true);
-
-    const transcripts = seen.filter((e) => e.type === 'rv-transcript').map((e) => (e as HTMLElementEventMap['rv-transcript']).detail);
-    const assistant = transcripts.filter((d) => d.role === 'assistant');
-    expect(assistant.length).to.be.greaterThan(1); // streamed: partial lines, then the final one
-    expect(assistant.at(-1)).to.deep.include({ role: 'assistant', text: 'You wrote: Hi', final: true });
-    expect(assistant.slice(0, -1).every((d) => !d.final && 'You wrote: Hi'.startsWith(d.text))).to.equal(true);
-    expect(new Set(assistant.map((d) => d.itemId)).size).to.equal(1);
-    expect(transcripts.find((d) => d.role === 'user')).to.deep.include({ role: 'user', text: 'Hi', final: true });
-    expect(transcripts.find((d) => d.role === 'user')!.itemId).to.equal(el.transcript[0]!.itemId);
-
-    const server = seen.filter((e) => e.type === 'rv-server-event').map((e) => (e as HTMLElementEventMap['rv-server-event']).detail);
-    expect(server[0]!.type).to.equal('session.created');
-    expect(server.map((d) => d.type)).to.include.members(['session.updated', 'response.created', 'response.output_text.delta', 'response.done']);
-    const client = seen.filter((e) => e.type === 'rv-client-event').map((e) => (e as HTMLElementEventMap['rv-client-event']).detail);
-    expect(client.map((d) => d.type)).to.include.members(['session.update', 'conversation.item.create', 'response.create']);
-    expect((client.find((d) => d.type === 'conversation.item.create')!.item as { content: unknown }).content).to.deep.equal([
-      { type: 'input_text', text: 'Hi' },
-    ]);
-    el.disconnect();
-  });
 
   it('fires a fatal rv-error and shows it when the token endpoint fails', async () => {
     const el = await fixture<RealtimeVoice>(html`<realtime-voice token-url=${`${MOCK_ORIGIN}/no-such-endpoint`}></realtime-voice>`);
@@ -171,3 +135,45 @@ describe('<realtime-voice> events', () => {
     log.stop();
   });
 });
+
+forEachTransport((transport) =>
+  describe('<realtime-voice> events on each transport', () => {
+    it('fires rv-state, rv-transcript, rv-server-event and rv-client-event with their documented detail, bubbling and composed', async () => {
+      const el = await fixture<RealtimeVoice>(html`<realtime-voice token-url=${MOCK_TOKEN_URL} transport=${transport} output="text"></realtime-voice>`);
+      const seen: Event[] = [];
+      const names = ['rv-state', 'rv-transcript', 'rv-server-event', 'rv-client-event'] as const;
+      const listener = (e: Event) => seen.push(e);
+      for (const name of names) document.addEventListener(name, listener);
+      await el.sendText('Hi');
+      await assistantReply(el);
+      await reach(el, 'listening');
+      for (const name of names) document.removeEventListener(name, listener);
+
+      for (const name of names) expect(seen.some((e) => e.type === name), name).to.equal(true);
+      expect(seen.every((e) => e.bubbles && e.composed && e.target === el)).to.equal(true);
+
+      const states = seen.filter((e) => e.type === 'rv-state').map((e) => (e as HTMLElementEventMap['rv-state']).detail);
+      expect(states[0]).to.deep.equal({ state: 'connecting', reason: 'connect' });
+      expect(states.every((d) => typeof d.reason === 'string' && d.reason !== '')).to.equal(true);
+
+      const transcripts = seen.filter((e) => e.type === 'rv-transcript').map((e) => (e as HTMLElementEventMap['rv-transcript']).detail);
+      const assistant = transcripts.filter((d) => d.role === 'assistant');
+      expect(assistant.length).to.be.greaterThan(1); // streamed: partial lines, then the final one
+      expect(assistant.at(-1)).to.deep.include({ role: 'assistant', text: 'You wrote: Hi', final: true });
+      expect(assistant.slice(0, -1).every((d) => !d.final && 'You wrote: Hi'.startsWith(d.text))).to.equal(true);
+      expect(new Set(assistant.map((d) => d.itemId)).size).to.equal(1);
+      expect(transcripts.find((d) => d.role === 'user')).to.deep.include({ role: 'user', text: 'Hi', final: true });
+      expect(transcripts.find((d) => d.role === 'user')!.itemId).to.equal(el.transcript[0]!.itemId);
+
+      const server = seen.filter((e) => e.type === 'rv-server-event').map((e) => (e as HTMLElementEventMap['rv-server-event']).detail);
+      expect(server[0]!.type).to.equal('session.created');
+      expect(server.map((d) => d.type)).to.include.members(['session.updated', 'response.created', 'response.output_text.delta', 'response.done']);
+      const client = seen.filter((e) => e.type === 'rv-client-event').map((e) => (e as HTMLElementEventMap['rv-client-event']).detail);
+      expect(client.map((d) => d.type)).to.include.members(['session.update', 'conversation.item.create', 'response.create']);
+      expect((client.find((d) => d.type === 'conversation.item.create')!.item as { content: unknown }).content).to.deep.equal([
+        { type: 'input_text', text: 'Hi' },
+      ]);
+      el.disconnect();
+    });
+  }),
+);

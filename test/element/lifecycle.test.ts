@@ -2,6 +2,7 @@ import { expect, fixture, html, waitUntil } from '@open-wc/testing';
 // @ts-expect-error served by the wtr mock plugin
 import { MOCK_TOKEN_URL } from '/__mock-realtime__/config.js';
 import '../../src/realtime-voice.js';
+import { forEachTransport } from '../webrtc/transports.js';
 import type { RealtimeVoice } from '../../src/realtime-voice.js';
 import { ControlledNetwork } from './net.js';
 import { part, reach, record } from './helpers.js';
@@ -43,32 +44,6 @@ describe('<realtime-voice> lifecycle, meters and devices', () => {
     expect(el.state).to.equal('idle');
   });
 
-  it('passes echo-cancellation, noise-suppression and auto-gain to the microphone', async () => {
-    const asked: MediaStreamConstraints[] = [];
-    const el = await fixture<RealtimeVoice>(html`<realtime-voice
-      token-url=${MOCK_TOKEN_URL}
-      echo-cancellation="false"
-      noise-suppression="false"
-      auto-gain="false"
-    ></realtime-voice>`);
-    el.platform = { getUserMedia: (c) => (asked.push(c), navigator.mediaDevices.getUserMedia(c)) };
-    await el.connect();
-    expect(asked[0]!.audio).to.deep.include({ echoCancellation: false, noiseSuppression: false, autoGainControl: false });
-    el.disconnect();
-  });
-
-  it('drives the level meters through --rv-input-level and --rv-output-level', async () => {
-    const el = await fixture<RealtimeVoice>(html`<realtime-voice token-url=${MOCK_TOKEN_URL}></realtime-voice>`);
-    part(el, 'button')!.click();
-    await reach(el, 'listening');
-    await waitUntil(() => level(el, '--rv-input-level') > 0.2, 'the microphone meter moves', { timeout: 15000 });
-    expect(getComputedStyle(part(el, 'input-level')!, '::before').transform).to.not.equal('none');
-    await reach(el, 'speaking', 20000);
-    await waitUntil(() => level(el, '--rv-output-level') > 0.2, 'the voice meter moves', { timeout: 15000 });
-    el.disconnect();
-    await waitUntil(() => level(el, '--rv-input-level') === 0 && level(el, '--rv-output-level') === 0, 'meters rest');
-  });
-
   it('lists the microphones once open, and swaps the microphone without ending the session', async () => {
     const el = await fixture<RealtimeVoice>(html`<realtime-voice token-url=${MOCK_TOKEN_URL}></realtime-voice>`);
     const log = record(el);
@@ -106,3 +81,34 @@ describe('<realtime-voice> lifecycle, meters and devices', () => {
     expect(getComputedStyle(panel).display).to.equal('none');
   });
 });
+
+forEachTransport((transport) =>
+  describe('<realtime-voice> microphone constraints and meters on each transport', () => {
+    it('passes echo-cancellation, noise-suppression and auto-gain to the microphone', async () => {
+      const asked: MediaStreamConstraints[] = [];
+      const el = await fixture<RealtimeVoice>(html`<realtime-voice
+        token-url=${MOCK_TOKEN_URL}
+        transport=${transport}
+        echo-cancellation="false"
+        noise-suppression="false"
+        auto-gain="false"
+      ></realtime-voice>`);
+      el.platform = { getUserMedia: (c) => (asked.push(c), navigator.mediaDevices.getUserMedia(c)) };
+      await el.connect();
+      expect(asked[0]!.audio).to.deep.include({ echoCancellation: false, noiseSuppression: false, autoGainControl: false });
+      el.disconnect();
+    });
+
+    it('drives the level meters through --rv-input-level and --rv-output-level', async () => {
+      const el = await fixture<RealtimeVoice>(html`<realtime-voice token-url=${MOCK_TOKEN_URL} transport=${transport}></realtime-voice>`);
+      part(el, 'button')!.click();
+      await reach(el, 'listening');
+      await waitUntil(() => level(el, '--rv-input-level') > 0.2, 'the microphone meter moves', { timeout: 15000 });
+      expect(getComputedStyle(part(el, 'input-level')!, '::before').transform).to.not.equal('none');
+      await reach(el, 'speaking', 20000);
+      await waitUntil(() => level(el, '--rv-output-level') > 0.2, 'the voice meter moves', { timeout: 15000 });
+      el.disconnect();
+      await waitUntil(() => level(el, '--rv-input-level') === 0 && level(el, '--rv-output-level') === 0, 'meters rest');
+    });
+  }),
+);

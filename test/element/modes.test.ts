@@ -3,6 +3,7 @@ import { sendKeys, sendMouse, resetMouse } from '@web/test-runner-commands';
 // @ts-expect-error served by the wtr mock plugin
 import { MOCK_TOKEN_URL } from '/__mock-realtime__/config.js';
 import '../../src/realtime-voice.js';
+import { forEachTransport } from '../webrtc/transports.js';
 import type { RealtimeVoice } from '../../src/realtime-voice.js';
 import { assistantReply, part, parts, reach, record } from './helpers.js';
 
@@ -46,24 +47,6 @@ describe('<realtime-voice> modes against the mock', () => {
     expect(part(el, 'end')).to.not.equal(null);
     part(el, 'end')!.click();
     await reach(el, 'idle');
-    log.stop();
-  });
-
-  it('transcription: live captions of the microphone, no assistant and no voice', async () => {
-    const el = await fixture<RealtimeVoice>(html`<realtime-voice token-url=${MOCK_TOKEN_URL} mode="transcription"></realtime-voice>`);
-    const log = record(el);
-    expect(part(el, 'output-level')).to.equal(null);
-    part(el, 'button')!.click();
-    await reach(el, 'listening');
-    await waitUntil(() => el.transcript.some((e) => e.role === 'user' && e.final && e.text), 'a caption', { timeout: 20000 });
-    const session = log.received<{ session: { type: string } }>('session.updated').at(-1)!;
-    expect(session.session.type).to.equal('transcription');
-    expect(log.sent('response.create')).to.deep.equal([]);
-    expect(el.transcript.every((e) => e.role === 'user')).to.equal(true);
-    expect(log.states()).to.not.include('speaking');
-    expect(log.states()).to.not.include('thinking');
-    expect(parts(el, 'user')[0]!.textContent).to.contain(el.transcript[0]!.text);
-    el.disconnect();
     log.stop();
   });
 
@@ -120,3 +103,25 @@ describe('<realtime-voice> modes against the mock', () => {
     el.disconnect();
   });
 });
+
+forEachTransport((transport) =>
+  describe('<realtime-voice> transcription mode on each transport', () => {
+    it('transcription: live captions of the microphone, no assistant and no voice', async () => {
+      const el = await fixture<RealtimeVoice>(html`<realtime-voice token-url=${MOCK_TOKEN_URL} transport=${transport} mode="transcription"></realtime-voice>`);
+      const log = record(el);
+      expect(part(el, 'output-level')).to.equal(null);
+      part(el, 'button')!.click();
+      await reach(el, 'listening');
+      await waitUntil(() => el.transcript.some((e) => e.role === 'user' && e.final && e.text), 'a caption', { timeout: 20000 });
+      const session = log.received<{ session: { type: string } }>('session.updated').at(-1)!;
+      expect(session.session.type).to.equal('transcription');
+      expect(log.sent('response.create')).to.deep.equal([]);
+      expect(el.transcript.every((e) => e.role === 'user')).to.equal(true);
+      expect(log.states()).to.not.include('speaking');
+      expect(log.states()).to.not.include('thinking');
+      expect(parts(el, 'user')[0]!.textContent).to.contain(el.transcript[0]!.text);
+      el.disconnect();
+      log.stop();
+    });
+  }),
+);

@@ -95,6 +95,29 @@ describe('<realtime-voice transport="webrtc"> against the mock', () => {
     log.stop();
   });
 
+  it('swapping the microphone replaces the track on the call, without renegotiating or ending the session', async () => {
+    const { el, pcs, log } = await webrtcElement();
+    part(el, 'button')!.click();
+    await reach(el, 'listening');
+    const pc = pcs[0]!;
+    await waitUntil(() => pc.getSenders().some((s) => s.track?.kind === 'audio'), 'the microphone on the call');
+    const sender = pc.getSenders().find((s) => s.track?.kind === 'audio')!;
+    const before = sender.track!;
+    await waitUntil(() => part(el, 'devices'), 'the microphone picker');
+    const select = part<HTMLSelectElement>(el, 'devices')!;
+    select.value = [...select.options].at(-1)!.value;
+    select.dispatchEvent(new Event('change'));
+    await waitUntil(() => sender.track !== before && sender.track?.readyState === 'live', 'the new microphone on the call', { timeout: 10000 });
+    expect(before.readyState, 'the old clone is released').to.equal('ended');
+    const from = await packetsSent(pc);
+    await untilPacketsSent(pc, from + 25);
+    expect(log.sent('session.update').length).to.equal(1);
+    expect(pcs.length).to.equal(1);
+    expect(log.of('rv-error')).to.deep.equal([]);
+    el.disconnect();
+    log.stop();
+  });
+
   it('push-to-talk: the voice leaves only while the button is held; release commits it and asks for an answer', async () => {
     const { el, pcs, log } = await webrtcElement({ turnDetection: 'none' });
     const button = part(el, 'button')!;
