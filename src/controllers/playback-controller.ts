@@ -100,6 +100,7 @@ export class PlaybackController {
   /** The connection was lost mid-reply: no `output_audio.done` will come, so play what arrived instead of holding it back. */
   endAll(): void {
     if (this.#pending && this.#lastItem) this.end(this.#lastItem);
+    this.outputPlaying(false); // WebRTC: the call and its voice are gone
   }
 
   /**

@@ -33,6 +33,8 @@ const RATE = 24000;
 const FRAME = 480; // 20 ms at 24 kHz
 const RTP_TICKS_PER_FRAME = 960; // Opus RTP runs at 48 kHz whatever the coded rate
 const GATHER_TIMEOUT_MS = 5000;
+/** Longest wait for the data channel's closing handshake before the peer connection goes anyway. */
+const CLOSE_GRACE_MS = 2000;
 
 /** Answers one SDP offer. Rejects with a message for an offer without audio or data channel. */
 export async function answerCall(offer: string, options: CallOptions): Promise<Call> {
@@ -56,13 +58,14 @@ export async function answerCall(offer: string, options: CallOptions): Promise<C
   const end = (code: number, reason: string) => {
     if (ended) return;
     ended = true;
-    // Closing the channel first tells the peer at once (a stream reset); the peer connection alone would take ICE's 30 s.
-    try {
-      channel?.close();
-    } catch {
-      /* already closed */
-    }
-    void pc.close().catch(() => undefined);
+    // Closing the channel first tells the peer at once (a stream reset); the peer connection alone would take
+    // ICE's 30 s. The peer connection goes once the reset is done, so that frames sent just before (an error) arrive.
+    const hangUp = () => void pc.close().catch(() => undefined);
+    if (channel?.readyState === 'open') {
+      channel.stateChange.subscribe((state) => state === 'closed' && hangUp());
+      setTimeout(hangUp, CLOSE_GRACE_MS).unref();
+      channel.close();
+    } else hangUp();
     decoder.delete();
     encoder.delete();
     wireClosed?.(code, reason);

@@ -86,6 +86,18 @@ describe('RealtimeClient over WebRTC against the mock', () => {
     expect(retried.message).to.match(/HTTP 500/);
   });
 
+  it('rolls over to a new call when the session hits its time limit, with no error shown', async () => {
+    const { client, log } = make();
+    await client.connect();
+    client.sendText('Hello');
+    await until(() => client.conversation.items.some((i) => i.role === 'assistant' && i.status === 'completed'), 'the reply');
+    await mock.expire();
+    await until(() => client.state === 'ready' && client.stateReason === 'rolled_over', 'rolled over');
+    expect(log.error.filter((e) => e.fatal)).to.deep.equal([]);
+    expect(log['remote-stream'].length).to.equal(2);
+    expect(await mock.connectionCount()).to.equal(2);
+  });
+
   it('reconnects after the mock drops the call, replays the conversation text, and sends the microphone again', async () => {
     const { client, log } = make();
     client.setInputTrack(await microphone());
