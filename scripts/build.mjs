@@ -34,10 +34,10 @@ await build({
   rmSync(tmp, { recursive: true, force: true });
 }
 
-// The mock GA server and its CLI (`realtime-voice/mock`, bin `realtime-voice-mock`): Node ESM, ws and zod from dependencies.
+// The mock GA server and its CLI (`realtime-voice/mock`, bin `realtime-voice-mock`): Node ESM; ws and zod from dependencies, werift and opusscript (WebRTC calls) optional.
 await build({
   entryPoints: ['src/mock/index.ts', 'src/mock/cli.ts'], outdir: 'dist/mock', bundle: true, splitting: true,
-  format: 'esm', platform: 'node', target: 'node20', external: ['ws', 'zod'], logLevel: 'warning',
+  format: 'esm', platform: 'node', target: 'node20', external: ['ws', 'zod', 'werift', 'opusscript'], logLevel: 'warning',
 });
 
 step('type declarations', process.execPath, ['node_modules/typescript/bin/tsc', '-p', 'tsconfig.build.json']);

@@ -22,6 +22,7 @@ export interface RealtimeVoiceJSXProps
     Partial<Pick<RealtimeVoice, 'tools' | 'strings' | 'platform' | 'dangerouslyAllowStandardKey'>> {
   'token-url'?: string;
   url?: string;
+  transport?: RealtimeVoice['transport'];
   model?: string;
   voice?: string;
   instructions?: string;
