@@ -3,28 +3,14 @@ import { AudioEngineError } from '../../src/audio/errors.js';
 import { loadAudioWorklets, workletBlobUrl } from '../../src/audio/worklet-loader.js';
 import { CAPTURE_PROCESSOR, PLAYBACK_PROCESSOR } from '../../src/audio/worklet-processors.js';
 import { workletModuleSource } from '../../src/audio/worklet-sources.js';
+import { frameReport } from '../support/frame-report.js';
 
 const SELF_HOSTED = '/__worklets__/realtime-voice.worklet.js';
 
 /** Loads test/audio/fixtures/strict-csp.html in an iframe and returns what its probe reports. */
-async function strictCspProbe(workletUrl?: string): Promise<Record<string, unknown>> {
-  const frame = document.createElement('iframe');
+function strictCspProbe(workletUrl?: string): Promise<Record<string, unknown>> {
   const query = workletUrl ? `?worklet-url=${encodeURIComponent(workletUrl)}` : '';
-  const result = new Promise<Record<string, unknown>>((resolve) => {
-    const onMessage = (e: MessageEvent) => {
-      if (e.source !== frame.contentWindow || e.data?.source !== 'strict-csp-probe') return;
-      window.removeEventListener('message', onMessage);
-      resolve(e.data);
-    };
-    window.addEventListener('message', onMessage);
-  });
-  frame.src = new URL(`./fixtures/strict-csp.html${query}`, import.meta.url).href;
-  document.body.append(frame);
-  try {
-    return await result;
-  } finally {
-    frame.remove();
-  }
+  return frameReport(new URL(`./fixtures/strict-csp.html${query}`, import.meta.url).href, 'strict-csp-probe');
 }
 
 describe('worklet loader', () => {

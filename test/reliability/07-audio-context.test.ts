@@ -3,6 +3,7 @@
 import { expect, waitUntil } from '@open-wc/testing';
 import { mount, useHarness, Watch } from './harness.js';
 import type { RvErrorDetail } from '../../src/events.js';
+import { frameReport } from '../support/frame-report.js';
 
 const appends = (w: Watch) => w.sentOf('input_audio_buffer.append').length;
 
@@ -77,25 +78,9 @@ describe('fault 7: the AudioContext suspended or interrupted; the worklet refuse
   });
 
   /** Loads the strict-CSP page with one element in an iframe and returns how its session ended. */
-  async function strictCsp(workletUrl?: string): Promise<{ state: string; errors: RvErrorDetail[]; uncaught: string[] }> {
-    const frame = document.createElement('iframe');
-    frame.allow = 'microphone';
-    const result = new Promise<{ state: string; errors: RvErrorDetail[]; uncaught: string[] }>((resolve) => {
-      const onMessage = (e: MessageEvent) => {
-        if (e.source !== frame.contentWindow || e.data?.source !== 'strict-csp-element') return;
-        window.removeEventListener('message', onMessage);
-        resolve(e.data);
-      };
-      window.addEventListener('message', onMessage);
-    });
+  function strictCsp(workletUrl?: string): Promise<{ state: string; errors: RvErrorDetail[]; uncaught: string[] }> {
     const query = workletUrl ? `?worklet-url=${encodeURIComponent(workletUrl)}` : '';
-    frame.src = new URL(`./fixtures/strict-csp.html${query}`, import.meta.url).href;
-    document.body.append(frame);
-    try {
-      return await result;
-    } finally {
-      frame.remove();
-    }
+    return frameReport(new URL(`./fixtures/strict-csp.html${query}`, import.meta.url).href, 'strict-csp-element', { allow: 'microphone' });
   }
 
   it('7c. a CSP without blob: refuses the inline worklet: a fatal worklet_blocked that names worklet-url', async () => {
