@@ -56,6 +56,7 @@ async function main(): Promise<void> {
   WebSocket        ${server.url}
   Token endpoint   POST ${server.tokenUrl}  ->  { value, expires_at, url }
   Client secrets   POST ${server.origin}/v1/realtime/client_secrets  (Authorization: Bearer sk-...)
+  WebRTC calls     POST ${server.origin}/v1/realtime/calls  (SDP offer, Authorization: Bearer ek_...)
 Press Ctrl-C to stop.`);
   let stopping = false;
   const stop = () => {

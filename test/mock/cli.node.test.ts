@@ -23,6 +23,11 @@ it('prints the URLs, serves a session, and exits 0 on SIGINT', async () => {
   const token = /Token endpoint\s+POST (http:\/\/127\.0\.0\.1:\d+\/token)/.exec(out)?.[1];
   assert.ok(ws && token, out);
   assert.match(out, /Client secrets\s+POST http:\/\/127\.0\.0\.1:\d+\/v1\/realtime\/client_secrets/);
+  const calls = /WebRTC calls\s+POST (http:\/\/127\.0\.0\.1:\d+\/v1\/realtime\/calls)/.exec(out)?.[1];
+  assert.equal(calls, ws.replace(/^ws/, 'http') + '/calls', out);
+  // The printed URL is the live endpoint: it asks for a key (401), it is not a 404.
+  const unauthorized = await fetch(calls!, { method: 'POST', headers: { 'Content-Type': 'application/sdp' }, body: 'v=0' });
+  assert.equal(unauthorized.status, 401);
   const minted = (await (await fetch(token, { method: 'POST', body: '{}' })).json()) as { value: string; url: string };
   assert.equal(minted.url, ws);
   const client = await TestClient.connect({ url: ws } as MockRealtimeServer, { key: minted.value });
