@@ -2,6 +2,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
+import { chromium } from 'playwright-core';
+import { CHROMIUM_FLAGS, CHROMIUM_PATH } from '../../scripts/chromium.mjs';
 
 // The size users compare us on (peers ship 100-450 kB): the classic-script bundle, min+gzip.
 // Issue 6 sets the target at 25 kB; the widget measured 43.7 kB when this ceiling was set, and 45.4 kB with the
@@ -26,4 +28,27 @@ test('the self-contained bundles import nothing and load nothing from other host
     assert.doesNotMatch(code, /\bimport\(\s*["'`]https?:/, `${file} imports from a URL`);
     assert.doesNotMatch(code, /["'`]https?:\/\/(?!api\.openai\.com|www\.w3\.org)[^"'`\s]+/, `${file} names a third-party host`);
   }
+});
+
+test('the bundled stylesheet has the source rules, without comments or indentation', { timeout: 60_000 }, async (t) => {
+  const source = readFileSync('src/realtime-voice.styles.ts', 'utf8');
+  const sourceCss = source.slice(source.indexOf('css`') + 4, source.lastIndexOf('`'));
+  const browser = await chromium.launch({ executablePath: CHROMIUM_PATH, headless: true, args: CHROMIUM_FLAGS });
+  t.after(() => browser.close());
+  const tab = await browser.newPage();
+  await tab.addScriptTag({ content: readFileSync('dist/realtime-voice.iife.js', 'utf8') });
+  // Chromium's own parse of both texts, rule by rule: what the page actually gets. (No named inner functions: tsx would wrap them in __name.)
+  const [bundledCss, bundledRules, sourceRules] = await tab.evaluate((text) => {
+    const ctor = customElements.get('realtime-voice') as unknown as { styles: { cssText: string } };
+    const [bundled, src] = [ctor.styles.cssText, text].map((css) => {
+      const sheet = new CSSStyleSheet();
+      sheet.replaceSync(css);
+      return [...sheet.cssRules].map((rule) => rule.cssText);
+    });
+    return [ctor.styles.cssText, bundled!, src!] as const;
+  }, sourceCss);
+  assert.ok(sourceRules.length > 30, `only ${sourceRules.length} rules read from the source`);
+  assert.deepEqual(bundledRules, sourceRules);
+  assert.doesNotMatch(bundledCss, /\/\*|\n/, 'the bundled CSS keeps comments or line breaks');
+  assert.ok(bundledCss.length < sourceCss.length * 0.85, `bundled CSS ${bundledCss.length} chars, source ${sourceCss.length}`);
 });
