@@ -31,5 +31,6 @@ export function eventSchemas<C extends z.core.$strict | z.core.$loose, M extends
 }
 
 /** One discriminated-union schema over a `type`-keyed map of event schemas. */
-export const unionOf = <S extends Record<string, z.core.$ZodTypeDiscriminable>>(schemas: S) =>
+// Pure, so a union nobody imports (the browser bundle parses through the maps) is dropped by the bundler.
+export const unionOf = /* @__NO_SIDE_EFFECTS__ */ <S extends Record<string, z.core.$ZodTypeDiscriminable>>(schemas: S) =>
   z.discriminatedUnion('type', Object.values(schemas) as unknown as [S[keyof S], ...Array<S[keyof S]>]);
