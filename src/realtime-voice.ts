@@ -301,6 +301,11 @@ export class RealtimeVoice extends LitElement {
     else this.disconnect();
   }
 
+  /** Hover or focus while idle: the key is fetched now, so the click connects without waiting for it. */
+  private _prefetch(): void {
+    this._session.prefetchToken();
+  }
+
   private _onPointerDown(e: PointerEvent): void {
     if (!this._ptt || e.button !== 0) return;
     (e.currentTarget as HTMLElement).setPointerCapture?.(e.pointerId);
@@ -405,6 +410,8 @@ export class RealtimeVoice extends LitElement {
           type="button"
           aria-pressed=${ptt ? (talking ? 'true' : 'false') : nothing}
           @click=${this._onClick}
+          @pointerenter=${this._prefetch}
+          @focus=${this._prefetch}
           @pointerdown=${this._onPointerDown}
           @pointerup=${this._onPointerUp}
           @pointercancel=${this._onPointerUp}

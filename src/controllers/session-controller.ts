@@ -1,6 +1,7 @@
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import { RealtimeClient, type RealtimeClientOptions } from '../client/client.js';
 import type { ConversationChange, ConversationItem } from '../client/conversation.js';
+import { fetchToken, TokenCache } from '../client/token.js';
 import type { RealtimeTool, ToolHandler } from '../client/tools.js';
 import type { RealtimeResponse, RealtimeSessionConfig, TurnDetection } from '../protocol/index.js';
 import {
@@ -55,6 +56,14 @@ export interface SessionSettings extends CaptureSettings, PlaybackSettings {
 
 type Host = ReactiveControllerHost & HTMLElement & SessionSettings;
 
+/** A key fetched ahead of the click, and what it was fetched with (a change in between makes connect fetch its own). */
+interface Prefetch {
+  tokenUrl: string;
+  fetch: typeof fetch | undefined;
+  allowStandardKey: boolean;
+  tokens: TokenCache;
+}
+
 const DEFAULT_TRANSCRIPTION_MODEL = 'gpt-4o-mini-transcribe';
 /** Push-to-talk holds shorter than this many 20 ms frames are dropped: GA refuses commits under 100 ms. */
 const MIN_COMMIT_FRAMES = 5;
@@ -81,6 +90,7 @@ export class SessionController implements ReactiveController {
   #client: RealtimeClient | null = null;
   #unsubscribe: (() => void)[] = [];
   #connecting: Promise<void> | null = null;
+  #prefetch: Prefetch | null = null;
   #micStarting = false;
   #dropping = false;
   #thinking = false;
@@ -149,7 +159,9 @@ export class SessionController implements ReactiveController {
       this.#fatal({ code: 'token_url_missing', message: 'Set the token-url attribute to your endpoint that returns a short-lived Realtime key.', fatal: true });
       return Promise.resolve();
     }
-    const client = (this.#client = new RealtimeClient(this.#clientOptions()));
+    const prefetched = this.#prefetch;
+    this.#prefetch = null; // the next idle period may prefetch again
+    const client = (this.#client = new RealtimeClient(this.#clientOptions(prefetched)));
     this.#listen(client);
     for (const patch of this.#patches.splice(0)) this.#apply(client, patch);
     const steps: Promise<unknown>[] = [client.connect()];
@@ -167,6 +179,21 @@ export class SessionController implements ReactiveController {
       if (this.#client === client) this.#connecting = null;
     });
     return this.#connecting;
+  }
+
+  /**
+   * Starts fetching a key while idle (the pointer is over the button, or it has focus), so that the
+   * click does not wait for the token endpoint. Once per idle period; a failure stays silent here
+   * (connect fetches again and reports it), and a key too close to expiry is not used.
+   */
+  prefetchToken(): void {
+    const h = this.host;
+    if (this.#client || this.#prefetch || !h.tokenUrl) return;
+    const { tokenUrl, dangerouslyAllowStandardKey: allowStandardKey } = h;
+    const fetch = h.platform.fetch;
+    const tokens = new TokenCache(() => fetchToken(tokenUrl, { fetch, allowStandardKey }));
+    this.#prefetch = { tokenUrl, fetch, allowStandardKey, tokens };
+    void tokens.prefetch();
   }
 
   /** Opens the microphone in a session that started without it (typed first). */
@@ -264,10 +291,11 @@ export class SessionController implements ReactiveController {
 
   // ---- wiring ---------------------------------------------------------------------------------
 
-  #clientOptions(): RealtimeClientOptions {
+  #clientOptions(prefetched: Prefetch | null): RealtimeClientOptions {
     const h = this.host;
     const options: RealtimeClientOptions = {
       tokenUrl: h.tokenUrl,
+      getToken: this.#tokenSource(prefetched),
       url: h.url || undefined,
       model: h.model || undefined,
       fetch: h.platform.fetch,
@@ -284,6 +312,14 @@ export class SessionController implements ReactiveController {
       options.tools = h.tools.map(toClientTool);
     }
     return options;
+  }
+
+  /** The prefetched key for the first attempt, while it is unexpired (TokenCache); every later attempt fetches afresh, as the client would. */
+  #tokenSource(p: Prefetch | null): RealtimeClientOptions['getToken'] {
+    const h = this.host;
+    if (!p || p.tokenUrl !== h.tokenUrl || p.fetch !== h.platform.fetch || p.allowStandardKey !== h.dangerouslyAllowStandardKey) return undefined;
+    let calls = 0;
+    return (signal) => p.tokens.get({ fresh: calls++ > 0, signal }).then((t) => ({ value: t.value, expires_at: t.expiresAt, url: t.url }));
   }
 
   #sessionConfig(): SessionPatch {
