@@ -253,6 +253,32 @@ describe('parseClientEvent is strict, as GA is', () => {
     expect(error.issues?.map((i) => [i.path, i.code])).to.deep.equal([['session.output_modalities', 'invalid_value']]);
   });
 
+  it('takes exactly one output modality, and names both forms when refusing any other value', () => {
+    const modalities = (value: unknown) => parseClientEvent({ type: 'session.update', session: { type: 'realtime', output_modalities: value } });
+    for (const one of [['audio'], ['text']]) {
+      const event = { type: 'session.update', session: { type: 'realtime', output_modalities: one } };
+      expect(modalities(one)).to.deep.equal({ ok: true, known: true, event });
+    }
+    const allowed = 'expected ["audio"] or ["text"] (GA allows one output modality)';
+    const cases: Array<[unknown, string, string]> = [
+      [[], 'invalid_value', allowed],
+      [['audio', 'audio'], 'invalid_value', allowed],
+      [['text', 'audio'], 'invalid_value', allowed],
+      [['speech'], 'invalid_value', allowed],
+      [[1], 'invalid_value', allowed],
+      [Array(100_000).fill('audio'), 'invalid_value', allowed],
+      ['audio', 'invalid_type', `${allowed}, got string`],
+      [{ 0: 'audio' }, 'invalid_type', `${allowed}, got object`],
+      [null, 'invalid_type', `${allowed}, got null`],
+    ];
+    for (const [value, code, message] of cases) {
+      const result = modalities(value);
+      expect(result.ok ? result : result.error.issues, JSON.stringify(value).slice(0, 40)).to.deep.equal([
+        { path: 'session.output_modalities', code, message },
+      ]);
+    }
+  });
+
   it('refuses the flat beta session shape field by field', () => {
     const error = refusedWith({
       type: 'session.update',
