@@ -77,6 +77,8 @@ export function minifyLitCss(): Plugin {
 export default defineConfig({
   publicDir: false,
   plugins: [minifyLitCss()],
+  // Browsers encode base64 natively or with btoa/atob, so protocol/base64.ts's Node Buffer branch is dead weight here.
+  define: { 'globalThis.Buffer': 'undefined' },
   build: {
     outDir: 'dist',
     emptyOutDir: false,
