@@ -1,7 +1,7 @@
 // Conversation items (protocol.md §6). Two flavours: what a client may create (strict, only what GA
 // accepts) and what the server sends (loose, every documented part spelling, extra fields kept).
 import * as z from 'zod/mini';
-import { optStr, str } from './zod.js';
+import { nullableStr, optStr, str } from './zod.js';
 
 const status = z.optional(z.enum(['completed', 'incomplete', 'in_progress']));
 const itemCommon = { id: optStr, object: z.optional(z.literal('realtime.item')), status };
@@ -63,7 +63,7 @@ export const McpApprovalResponseItemSchema = z.strictObject({
   id: optStr,
   approval_request_id: str,
   approve: z.boolean(),
-  reason: z.optional(z.nullable(str)),
+  reason: nullableStr,
 });
 /** An item a client may create with conversation.item.create. */
 export const ClientItemSchema = z.discriminatedUnion('type', [
@@ -77,7 +77,6 @@ export const ItemReferenceSchema = z.strictObject({ type: z.literal('item_refere
 
 // ---- Server-sent items -------------------------------------------------------------------------
 
-const nullableStr = z.optional(z.nullable(str));
 const textPart = <T extends string>(type: T) => z.looseObject({ type: z.literal(type), text: optStr });
 const audioPart = <T extends string>(type: T) =>
   z.looseObject({ type: z.literal(type), audio: nullableStr, transcript: nullableStr });

@@ -1,10 +1,8 @@
 // GA server events (protocol.md §5). Loose: fields the server adds later survive parsing untouched.
 import * as z from 'zod/mini';
-import { num, optNum, optStr, str, eventSchemas, unionOf, type EventUnion } from './zod.js';
+import { anyRecord, looseFormat, looseVoice, nullableStr, num, optNum, optStr, str, tokensOrInf, eventSchemas, unionOf, type EventUnion } from './zod.js';
 import { ItemSchema } from './items.js';
 import { ServerSessionSchema } from './session.js';
-
-const nullableStr = z.optional(z.nullable(str));
 
 /** The `error` payload. Most errors are not fatal: the session stays open. */
 export const RealtimeErrorDetailSchema = z.looseObject({
@@ -54,14 +52,14 @@ export const RealtimeResponseSchema = z.looseObject({
     z.looseObject({
       output: z.optional(
         z.looseObject({
-          format: z.optional(z.looseObject({ type: str, rate: optNum })),
-          voice: z.optional(z.union([str, z.looseObject({ id: str })])),
+          format: z.optional(looseFormat),
+          voice: z.optional(looseVoice),
         }),
       ),
     }),
   ),
-  max_output_tokens: z.optional(z.union([num, z.literal('inf')])),
-  metadata: z.optional(z.nullable(z.record(str, z.unknown()))),
+  max_output_tokens: z.optional(tokensOrInf),
+  metadata: z.optional(z.nullable(anyRecord)),
   usage: z.optional(z.nullable(ResponseUsageSchema)),
 });
 

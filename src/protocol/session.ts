@@ -1,7 +1,7 @@
 // GA session configuration (protocol.md §3). Client-side shapes are strict: GA answers an unknown
 // field with `unknown_parameter`, so we refuse it before it reaches the wire.
 import * as z from 'zod/mini';
-import { num, optBool, optNum, optStr, str } from './zod.js';
+import { anyRecord, looseFormat, looseVoice, nullableStr, num, optBool, optNum, optStr, str, tokensOrInf } from './zod.js';
 
 const nonNegInt = z.int().check(z.nonnegative());
 const optNonNegInt = z.optional(nonNegInt);
@@ -68,7 +68,7 @@ export const FunctionToolSchema = z.strictObject({
   type: z.literal('function'),
   name: str,
   description: optStr,
-  parameters: z.optional(z.record(str, z.unknown())),
+  parameters: z.optional(anyRecord),
 });
 
 const McpFilterSchema = z.strictObject({ read_only: optBool, tool_names: z.optional(stringArray) });
@@ -101,7 +101,7 @@ export const ToolSchema = z.discriminatedUnion('type', [FunctionToolSchema, McpT
 export const ToolChoiceSchema = z.union([
   z.enum(['none', 'auto', 'required']),
   z.strictObject({ type: z.literal('function'), name: str }),
-  z.strictObject({ type: z.literal('mcp'), server_label: str, name: z.optional(z.nullable(str)) }),
+  z.strictObject({ type: z.literal('mcp'), server_label: str, name: nullableStr }),
 ], 'expected "none" | "auto" | "required" | { type: "function", name } | { type: "mcp", server_label }');
 
 /** 1..4096 tokens, or "inf" for the model maximum. */
@@ -140,8 +140,8 @@ export const TruncationSchema = z.union([
 export const PromptSchema = z.nullable(
   z.strictObject({
     id: str,
-    version: z.optional(z.nullable(str)),
-    variables: z.optional(z.nullable(z.record(str, z.unknown()))),
+    version: nullableStr,
+    variables: z.optional(z.nullable(anyRecord)),
   }),
 );
 
@@ -185,7 +185,6 @@ export const SessionConfigSchema = z.discriminatedUnion('type', [
 
 // What the server echoes in session.created/updated: its full effective config. Lenient on purpose:
 // a field the server adds, or a value it spells differently, must not cost us the event.
-const looseFormat = z.looseObject({ type: str, rate: optNum });
 const looseNamed = z.looseObject({ type: optStr });
 
 export const ServerSessionSchema = z.looseObject({
@@ -201,7 +200,7 @@ export const ServerSessionSchema = z.looseObject({
       input: z.optional(
         z.looseObject({
           format: z.optional(looseFormat),
-          transcription: z.optional(z.nullable(z.looseObject({ model: z.optional(z.nullable(str)) }))),
+          transcription: z.optional(z.nullable(z.looseObject({ model: nullableStr }))),
           noise_reduction: z.optional(z.nullable(looseNamed)),
           turn_detection: z.optional(
             z.nullable(
@@ -222,7 +221,7 @@ export const ServerSessionSchema = z.looseObject({
       output: z.optional(
         z.looseObject({
           format: z.optional(looseFormat),
-          voice: z.optional(z.union([str, z.looseObject({ id: str })])),
+          voice: z.optional(looseVoice),
           speed: optNum,
         }),
       ),
@@ -230,7 +229,7 @@ export const ServerSessionSchema = z.looseObject({
   ),
   tools: z.optional(z.array(z.looseObject({ type: str, name: optStr }))),
   tool_choice: z.optional(z.unknown()),
-  max_output_tokens: z.optional(z.union([num, z.literal('inf')])),
+  max_output_tokens: z.optional(tokensOrInf),
   tracing: z.optional(z.unknown()),
   truncation: z.optional(z.unknown()),
   prompt: z.optional(z.unknown()),

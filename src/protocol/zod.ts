@@ -8,6 +8,13 @@ export const optStr = z.optional(str);
 export const num = z.number();
 export const optNum = z.optional(num);
 export const optBool = z.optional(z.boolean());
+export const nullableStr = z.optional(z.nullable(str));
+/** A JSON object of anything (tool parameters, metadata, prompt variables). */
+export const anyRecord = z.record(str, z.unknown());
+// Shapes the server echoes in both sessions and responses, lenient as its other fields.
+export const looseFormat = z.looseObject({ type: str, rate: optNum });
+export const looseVoice = z.union([str, z.looseObject({ id: str })]);
+export const tokensOrInf = z.union([num, z.literal('inf')]);
 
 /** Union of the values of a `type`-keyed schema map: the event type its schemas describe. */
 export type EventUnion<S extends Record<string, z.ZodMiniType>> = { [K in keyof S]: z.infer<S[K]> }[keyof S];
