@@ -29,7 +29,8 @@ function tokenEndpoint(tokenUrl: string, rewrite: (body: Record<string, unknown>
         text = JSON.stringify(body);
       }
       endpoint.answered++;
-      return new Response(text, { status: res.status, headers: res.headers });
+      // The body is already read: the key settles within this task, so `answered` means the prefetch is done.
+      return { ok: res.ok, status: res.status, statusText: res.statusText, text: async () => text } as Response;
     }) as typeof fetch,
   };
   return endpoint;
