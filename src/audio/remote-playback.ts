@@ -9,7 +9,10 @@ export interface RemotePlaybackOptions {
   audioContext?: () => AudioContext;
   /** About 20 times a second while a stream plays: its level as a meter reading in [0, 1]. */
   onLevel?: (level: number) => void;
+  /** Errors after start(): the voice did not play, the output device refused. */
   onError?: (error: AudioEngineError) => void;
+  /** Output device (`setSinkId`) of the voice from the start; '' = the system default. */
+  sinkId?: string;
 }
 
 export class RemotePlayback {
@@ -19,9 +22,11 @@ export class RemotePlayback {
   #analyser: AnalyserNode | null = null;
   #source: MediaStreamAudioSourceNode | null = null;
   #timer: ReturnType<typeof setInterval> | undefined;
+  #sinkId: string | undefined;
 
   constructor(options: RemotePlaybackOptions = {}) {
     this.#o = options;
+    this.#sinkId = options.sinkId;
   }
 
   /** Creates the element and the meter's context; call it synchronously from the user gesture (autoplay). Throws what the browser throws. */
@@ -29,7 +34,24 @@ export class RemotePlayback {
     this.#audio = new Audio();
     this.#ctx = this.#o.audioContext?.() ?? new AudioContext();
     this.#analyser = this.#ctx.createAnalyser();
+    if (this.#sinkId !== undefined) this.setSinkId(this.#sinkId).catch((error: AudioEngineError) => this.#o.onError?.(error));
     await this.#ctx.resume();
+  }
+
+  /**
+   * Plays through another output device (a `deviceId` of kind `audiooutput`; '' = default), at once
+   * if started. Rejects with `output_device_unsupported` where HTMLMediaElement.setSinkId does not
+   * exist, or `output_device_failed` (an unknown id, or refused).
+   */
+  async setSinkId(deviceId: string): Promise<void> {
+    this.#sinkId = deviceId;
+    const audio = this.#audio;
+    if (!audio) return;
+    if (typeof audio.setSinkId !== 'function')
+      throw new AudioEngineError('output_device_unsupported', 'This browser cannot choose the output device of an audio element (no HTMLMediaElement.setSinkId).');
+    await audio.setSinkId(deviceId).catch((error: Error) => {
+      throw new AudioEngineError('output_device_failed', `Could not play the voice through output device "${deviceId}": ${error?.message}`, error);
+    });
   }
 
   /** Plays `stream` (the peer connection's remote audio) and meters it; a later stream (after a reconnect) replaces it. */
