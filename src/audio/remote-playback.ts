@@ -50,7 +50,7 @@ export class RemotePlayback {
     if (typeof audio.setSinkId !== 'function')
       throw new AudioEngineError('output_device_unsupported', 'This browser cannot choose the output device of an audio element (no HTMLMediaElement.setSinkId).');
     await audio.setSinkId(deviceId).catch((error: Error) => {
-      throw new AudioEngineError('output_device_failed', `Could not play the voice through output device "${deviceId}": ${error?.message}`, error);
+      throw new AudioEngineError('output_device_failed', `Could not play through output device "${deviceId}": ${error?.message}`, error);
     });
   }
 
