@@ -1,6 +1,6 @@
 // GA client events (protocol.md §4). Strict: GA rejects unknown parameters, so do we.
 import * as z from 'zod/mini';
-import { optBool, optStr, str, eventSchemas, unionOf, type EventUnion } from './zod.js';
+import { optBool, optStr, str, eventSchemas, merged, unionOf, type EventUnion } from './zod.js';
 import { ClientItemSchema, ItemReferenceSchema } from './items.js';
 import {
   AudioFormatSchema,
@@ -31,8 +31,8 @@ export const ResponseCreateParamsSchema = z.strictObject({
   // Up to 16 pairs; keys up to 64 characters, values up to 512.
   metadata: z.optional(
     z.nullable(
-      z
-        .record(str.check(z.maxLength(64)), str.check(z.maxLength(512)))
+      /* @__PURE__ */ z
+        .record(/* @__PURE__ */ str.check(z.maxLength(64)), /* @__PURE__ */ str.check(z.maxLength(512)))
         .check(z.refine((m) => Object.keys(m).length <= 16, 'at most 16 metadata pairs')),
     ),
   ),
@@ -41,24 +41,31 @@ export const ResponseCreateParamsSchema = z.strictObject({
   parallel_tool_calls: optBool,
 });
 
+const sessionUpdate = eventSchemas(z.strictObject, { 'session.update': { session: SessionConfigSchema } });
+/** The `session.update` schema of {@link ClientEventSchemas}, on its own: validating only session updates needs no other client schema. */
+export const SessionUpdateEventSchema = sessionUpdate['session.update'];
+
 /** Every GA client event schema, keyed by its `type`. */
-export const ClientEventSchemas = eventSchemas(z.strictObject, {
-  'session.update': { session: SessionConfigSchema },
-  'input_audio_buffer.append': { audio: str },
-  'input_audio_buffer.commit': {},
-  'input_audio_buffer.clear': {},
-  'conversation.item.create': { item: ClientItemSchema, previous_item_id: optStr },
-  'conversation.item.retrieve': { item_id: str },
-  'conversation.item.truncate': {
-    item_id: str,
-    content_index: z.int().check(z.nonnegative()),
-    audio_end_ms: z.int().check(z.nonnegative()),
-  },
-  'conversation.item.delete': { item_id: str },
-  'response.create': { response: z.optional(ResponseCreateParamsSchema) },
-  'response.cancel': { response_id: optStr },
-  'output_audio_buffer.clear': {},
-});
+// Pure (annotated checks included), so a bundle that only validates session updates drops the rest.
+export const ClientEventSchemas = merged(
+  sessionUpdate,
+  eventSchemas(z.strictObject, {
+    'input_audio_buffer.append': { audio: str },
+    'input_audio_buffer.commit': {},
+    'input_audio_buffer.clear': {},
+    'conversation.item.create': { item: ClientItemSchema, previous_item_id: optStr },
+    'conversation.item.retrieve': { item_id: str },
+    'conversation.item.truncate': {
+      item_id: str,
+      content_index: /* @__PURE__ */ z.int().check(z.nonnegative()),
+      audio_end_ms: /* @__PURE__ */ z.int().check(z.nonnegative()),
+    },
+    'conversation.item.delete': { item_id: str },
+    'response.create': { response: z.optional(ResponseCreateParamsSchema) },
+    'response.cancel': { response_id: optStr },
+    'output_audio_buffer.clear': {},
+  }),
+);
 
 type Schemas = typeof ClientEventSchemas;
 /** Any GA client event (discriminated on `type`). */

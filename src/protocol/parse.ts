@@ -1,6 +1,6 @@
 // The one entry point for frames: JSON text or parsed objects in, a typed result out, never a throw.
 import type * as z from 'zod/mini';
-import { ClientEventSchemas, type ClientEvent } from './client-events.js';
+import { ClientEventSchemas, SessionUpdateEventSchema, type ClientEvent, type ClientEventOf } from './client-events.js';
 import { ServerEventSchemas, type ServerEvent } from './server-events.js';
 
 /** One problem found in a known event, at a dotted path such as `session.audio.input.turn_detection.threshold`. */
@@ -136,7 +136,8 @@ function valueMessage(issue: Issue): string {
   }
 }
 
-function parseWith<E>(data: unknown, schemas: Readonly<Record<string, Schema>>, options?: ParseOptions): ParseResult<E> {
+// `fallback` checks the types `schemas` does not know, which otherwise pass through unvalidated.
+function parseWith<E>(data: unknown, schemas: Readonly<Record<string, Schema>>, options?: ParseOptions, fallback?: Schema): ParseResult<E> {
   try {
     let obj: unknown = data;
     if (typeof data === 'string') {
@@ -157,7 +158,7 @@ function parseWith<E>(data: unknown, schemas: Readonly<Record<string, Schema>>, 
     if (refused) return refused;
     const type = (obj as { type?: unknown }).type;
     if (typeof type !== 'string' || type === '') return fail('missing_type', 'event has no string "type"');
-    const schema = hasOwn.call(schemas, type) ? schemas[type] : undefined;
+    const schema = hasOwn.call(schemas, type) ? schemas[type] : fallback;
     if (!schema) return { ok: true, known: false, event: obj as { type: string } };
     const result = schema.safeParse(obj);
     if (result.success) return { ok: true, known: true, event: result.data as E };
@@ -187,4 +188,13 @@ export function parseServerEvent(data: unknown, options?: ParseOptions): ParseRe
  */
 export function parseClientEvent(data: unknown, options?: ParseOptions): ParseResult<ClientEvent> {
   return parseWith<ClientEvent>(data, ClientEventSchemas, options);
+}
+
+/**
+ * {@link parseClientEvent} for `session.update` alone: the same checks and results for a session update,
+ * while a frame of any other type is refused (`schema_mismatch`, with an issue at `type`). Code that only
+ * validates the session it sends (the browser client) then carries no other client schema. Never throws.
+ */
+export function parseSessionUpdate(data: unknown, options?: ParseOptions): ParseResult<ClientEventOf<'session.update'>> {
+  return parseWith<ClientEventOf<'session.update'>>(data, {}, options, SessionUpdateEventSchema);
 }

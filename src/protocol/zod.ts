@@ -28,7 +28,7 @@ type EventSchemas<M, C extends z.core.$ZodObjectConfig> = {
  * Builds one object schema per event from a `type` -> fields map, adding `type` (the key, as a
  * literal) and the optional `event_id`, so a type is written once and cannot drift from its key.
  */
-export function eventSchemas<C extends z.core.$strict | z.core.$loose, M extends Record<string, z.core.$ZodLooseShape>>(
+export /* @__NO_SIDE_EFFECTS__ */ function eventSchemas<C extends z.core.$strict | z.core.$loose, M extends Record<string, z.core.$ZodLooseShape>>(
   object: (shape: z.core.$ZodLooseShape) => z.ZodMiniObject<z.core.$ZodLooseShape, C>,
   shapes: M,
 ): EventSchemas<M, C> {
@@ -41,3 +41,6 @@ export function eventSchemas<C extends z.core.$strict | z.core.$loose, M extends
 // Pure, so a union nobody imports (the browser bundle parses through the maps) is dropped by the bundler.
 export const unionOf = /* @__NO_SIDE_EFFECTS__ */ <S extends Record<string, z.core.$ZodTypeDiscriminable>>(schemas: S) =>
   z.discriminatedUnion('type', Object.values(schemas) as unknown as [S[keyof S], ...Array<S[keyof S]>]);
+
+/** `a` and `b` in one new object (for schema maps built in parts). */
+export const merged = /* @__NO_SIDE_EFFECTS__ */ <A extends object, B extends object>(a: A, b: B): A & B => ({ ...a, ...b });

@@ -12,6 +12,7 @@ import {
   inputAudioBufferCommit,
   outputAudioBufferClear,
   parseClientEvent,
+  parseSessionUpdate,
   responseCancel,
   responseCreate,
   sessionUpdate,
@@ -376,6 +377,34 @@ describe('parseClientEvent is strict, as GA is', () => {
     const assistantAudio = () => conversationItemCreate({ type: 'message', role: 'assistant', content: [{ type: 'output_audio', transcript: 'x' }] });
     for (const build of [withTemperature, bothModalities, badTokens, flatVoice, assistantAudio]) {
       expect(parseClientEvent(build()).ok).to.equal(false);
+    }
+  });
+});
+
+describe('parseSessionUpdate', () => {
+  it('answers exactly as parseClientEvent for session updates, accepted or refused, in every input form', () => {
+    const frames: unknown[] = [
+      sessionUpdate({ model: 'gpt-realtime', output_modalities: ['text'], audio: { input: { turn_detection: { type: 'semantic_vad' } } } }),
+      transcriptionSessionUpdate({ audio: { input: { transcription: { model: 'gpt-4o-transcribe' } } } }, { eventId: 'evt_1' }),
+      { type: 'session.update', session: { type: 'realtime', temperature: 0.8 } },
+      JSON.stringify({ type: 'session.update', session: { type: 'realtime', output_modalities: ['audio', 'text'] } }),
+      { type: 'session.update', session: { instructions: 'x' } },
+      { type: 'session.update', session: { type: 'realtime', tools: [{ type: 'function', name: 1 }] } },
+      '{"type":"session.update",',
+      new ArrayBuffer(4),
+      { type: 'session.update', session: JSON.parse('{"__proto__":{}}') },
+    ];
+    for (const frame of frames) expect(parseSessionUpdate(frame)).to.deep.equal(parseClientEvent(frame));
+    expect(parseSessionUpdate(frames[0]).ok).to.equal(true);
+  });
+
+  it('refuses every other type, known or not, instead of passing it through', () => {
+    for (const event of [responseCreate(), { type: 'transcription_session.update', session: {} }]) {
+      const result = parseSessionUpdate(event);
+      if (result.ok) throw new Error(`accepted ${event.type}`);
+      expect(result.error.code).to.equal('schema_mismatch');
+      expect(result.error.eventType).to.equal(event.type);
+      expect(result.error.issues?.[0]).to.deep.equal({ path: 'type', code: 'invalid_value', message: 'expected "session.update"' });
     }
   });
 });
