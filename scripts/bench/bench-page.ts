@@ -5,6 +5,7 @@ import { AudioPlayback } from '../../src/audio/playback.js';
 import { CAPTURE_PROCESSOR, type CaptureProcessorOptions } from '../../src/audio/worklet-processors.js';
 import { planTruncation, type PlaybackReport } from '../../src/audio/truncation.js';
 import { base64ToPcm16, inputAudioBufferAppend, parseServerEvent, pcm16ToBase64 } from '../../src/protocol/index.js';
+import { SocketWorker, type FedAudio } from '../../src/client/socket-worker.js';
 import { seeded } from '../../test/audio/signals.js';
 import { workletHarness } from '../../test/audio/worklet-harness.js';
 
@@ -34,12 +35,18 @@ function doneFrame(itemId: string): string {
 
 const SPEECH_STARTED = JSON.stringify({ type: 'input_audio_buffer.speech_started', event_id: 'event_ss', audio_start_ms: 1000, item_id: 'item_user' });
 
-/** What the client does with a server frame that carries audio: parse, decode, queue. */
-function receive(playback: AudioPlayback, frame: string): void {
+/**
+ * What the client does with a server frame that carries audio: parse, then decode and queue, or,
+ * when the socket worker queued the audio itself (`fed`), only the bookkeeping.
+ */
+function receive(playback: AudioPlayback, frame: string, firstDelta?: Map<string, number>, fed?: FedAudio): void {
   const parsed = parseServerEvent(frame);
   if (!parsed.ok || !parsed.known) throw new Error(`bench: unparsed frame ${frame.slice(0, 80)}`);
   const e = parsed.event;
-  if (e.type === 'response.output_audio.delta') playback.enqueue(e.item_id, base64ToPcm16(e.delta), e.content_index);
+  if (firstDelta && e.type === 'response.output_audio.delta' && !firstDelta.has(e.item_id)) firstDelta.set(e.item_id, performance.now());
+  if (e.type === 'response.output_audio.delta' && fed) {
+    if ('handle' in fed) playback.adopt(e.item_id, fed.handle, fed.samples, e.content_index);
+  } else if (e.type === 'response.output_audio.delta') playback.enqueue(e.item_id, base64ToPcm16(e.delta), e.content_index);
   else if (e.type === 'response.output_audio.done') playback.end(e.item_id);
 }
 
@@ -99,30 +106,52 @@ async function playbackWithTap(options: ConstructorParameters<typeof AudioPlayba
   return { ctx, tap, playback };
 }
 
+/** What the server side of the bench (scripts/bench/run.mjs) reports: when each append arrived. */
+interface ServerStats {
+  intervals: number[];
+  appends: number;
+  bytes: number;
+}
+
 /**
- * Full duplex for `seconds`: the fake microphone through capture, encode and serialize; assistant
- * deltas delivered at real-time pace with ±`jitterMs` of jitter, parsed, decoded and queued.
+ * Full duplex for `seconds`, as the element runs it: the socket lives in the socket worker, which
+ * takes the fake microphone's frames straight from the capture worklet (encode and serialize off
+ * the main thread) and sends them to the bench server on 127.0.0.1; the server delivers assistant
+ * deltas at real-time pace with ±`jitterMs` of jitter, which the main thread parses, decodes and queues.
  */
-async function duplex(seconds: number, jitterMs: number, seed: number, parts = { capture: true, playback: true }) {
+async function duplex(wsUrl: string, seconds: number, jitterMs: number, seed: number, parts = { capture: true, playback: true }) {
   const random = seeded(seed);
-  const intervals: number[] = [];
-  let lastFrame = 0;
   let handlerMs = 0;
-  let bytesSent = 0;
-  const capture = new AudioCapture({
-    onFrame: (pcm) => {
-      const t = performance.now();
-      if (lastFrame) intervals.push(t - lastFrame);
-      lastFrame = t;
-      bytesSent += send(pcm);
-      handlerMs += performance.now() - t;
-    },
-  });
   const starts: number[] = [];
   const firstDelta = new Map<string, number>();
   const { ctx, playback } = await playbackWithTap({
     onStarted: (id) => starts.push(performance.now() - (firstDelta.get(id) ?? NaN)),
   });
+  const worker = await SocketWorker.start({ capacityFrames: 72000, onDropped: () => undefined, onResumed: () => undefined, onCrash: () => undefined });
+  if (!worker) throw new Error('bench: the socket worker did not start');
+  let statsArrived: (s: ServerStats) => void = () => undefined;
+  const stats = new Promise<ServerStats>((r) => (statsArrived = r));
+  let socket: { send(data: string): void } | undefined;
+  const opened = new Promise<void>((resolve, reject) => {
+    const transport = worker.open(wsUrl, ['realtime'], {
+      open: () => resolve(),
+      message: (data, fed) => {
+        if (typeof data === 'string' && data.startsWith('{"type":"bench.stats"')) return statsArrived(JSON.parse(data));
+        const s = performance.now();
+        receive(playback, data as string, firstDelta, fed);
+        handlerMs += performance.now() - s;
+      },
+      close: (code) => reject(new Error(`bench: socket closed ${code}`)),
+    });
+    socket = transport;
+  });
+  await opened;
+  worker.audio(true);
+  const capture = new AudioCapture({});
+  capture.route(() => worker.port('capture'));
+  worker.capture = capture;
+  worker.playback = playback;
+  playback.route((capacity) => worker.port('playback', capacity));
   if (parts.capture) await capture.start();
 
   // Pre-built server frames (the server's encoding is not the client's cost): items of 4-7 s,
@@ -144,51 +173,66 @@ async function duplex(seconds: number, jitterMs: number, seed: number, parts = {
   // Jitter, keeping the order a WebSocket keeps.
   let previous = 0;
   for (const d of plan) previous = d.at = Math.max(previous, d.at + (2 * random() - 1) * jitterMs);
+  // The server holds the schedule and delivers it from "go" (uploading it is not part of the measure).
+  socket!.send(JSON.stringify({ type: 'bench.plan', plan: plan.map((d) => [d.at, d.frame]) }));
+  await sleep(1000);
 
   // The measured window: the runner reads the page's main-thread task time here and at the end.
   const mark = (window as unknown as { benchMark: () => Promise<number> }).benchMark;
   const taskStart = await mark();
   const t0 = performance.now();
-  let deliveredMs = 0;
-  for (const d of plan) {
-    const wait = t0 + d.at - performance.now();
-    if (wait > 0) await sleep(wait);
-    const s = performance.now();
-    if (d.first) firstDelta.set(d.itemId, s);
-    receive(playback, d.frame);
-    deliveredMs += performance.now() - s;
-  }
-  const rest = t0 + seconds * 1000 - performance.now();
-  if (rest > 0) await sleep(rest);
+  socket!.send('{"type":"bench.go"}');
+  await sleep(seconds * 1000);
   const wall = (performance.now() - t0) / 1000;
   const taskSeconds = (await mark()) - taskStart;
+  socket!.send('{"type":"bench.stats"}');
+  const server = await stats;
   const rendered = await new Promise<number>((r) => setTimeout(() => r(ctx.currentTime), 3000));
+  const intervals = server.intervals;
   const result = {
     wallSeconds: wall,
     taskSeconds,
-    frames: intervals.length + 1,
+    frames: server.appends,
     intervalP50: percentile(intervals, 50),
     intervalP99: percentile(intervals, 99),
-    intervalMax: Math.max(...intervals),
-    captureHandlerMs: handlerMs,
-    playbackHandlerMs: deliveredMs,
-    bytesSent,
+    intervalMax: intervals.length ? Math.max(...intervals) : NaN,
+    // Capture runs in the worklet and the socket worker: nothing of it on this thread.
+    captureHandlerMs: 0,
+    playbackHandlerMs: handlerMs,
+    bytesSent: server.bytes,
     startLatencies: starts,
     underruns: playback.stats.underruns,
     items: firstDelta.size,
     renderedSeconds: rendered,
   };
   if (parts.capture) await capture.stop();
+  worker.terminate();
   await playback.close();
   await ctx.close();
   return result;
 }
 
-/** Barge-in trials: speech_started arrives while an item plays; how fast is it silent, how exact is the report. */
-async function bargeIn(trials: number, seed: number) {
+/**
+ * Barge-in trials, as the element runs them: the bench server sends an item's deltas (in a burst, as
+ * the API does) through the socket worker, which feeds the playback worklet; speech_started follows
+ * the same way while it plays. How fast is it silent after speech_started reaches the main thread,
+ * and how exact is the report.
+ */
+async function bargeIn(wsUrl: string, trials: number, seed: number) {
   const random = seeded(seed);
   const started = new Map<string, () => void>();
   const { ctx, tap, playback } = await playbackWithTap({ onStarted: (id) => started.get(id)?.() });
+  const worker = (await SocketWorker.start({ capacityFrames: 72000, onDropped: () => undefined, onResumed: () => undefined, onCrash: () => undefined }))!;
+  worker.playback = playback;
+  playback.route((capacity) => worker.port('playback', capacity));
+  let speech: (() => void) | null = null;
+  const socket = await new Promise<{ send(data: string): void }>((resolve, reject) => {
+    const transport = worker.open(wsUrl, ['realtime'], {
+      open: () => resolve(transport),
+      message: (data, fed) => (data === SPEECH_STARTED ? speech?.() : receive(playback, data as string, undefined, fed)),
+      close: (code) => reject(new Error(`bench: socket closed ${code}`)),
+    });
+  });
   const confirmMs: number[] = [];
   const renderMs: number[] = [];
   const errorMs: number[] = [];
@@ -198,14 +242,22 @@ async function bargeIn(trials: number, seed: number) {
     await tap.silent();
     tap.reset();
     const playing = new Promise<void>((r) => started.set(itemId, r));
-    for (let offset = 0; offset < 2 * RATE; offset += 2400) receive(playback, deltaFrame(itemId, voice(2400, offset)));
+    const frames: string[] = [];
+    for (let offset = 0; offset < 2 * RATE; offset += 2400) frames.push(deltaFrame(itemId, voice(2400, offset)));
+    socket.send(JSON.stringify({ type: 'bench.echo', frames }));
     await playing;
     await sleep(200 + 1200 * random());
     // speech_started arrives: parse it, then stop playback.
-    const t0 = performance.now();
-    const frameAtT0 = Math.round(ctx.currentTime * RATE);
-    const parsed = parseServerEvent(SPEECH_STARTED);
-    if (!parsed.ok) throw new Error('bench: speech_started did not parse');
+    const arrived = new Promise<{ t0: number; frameAtT0: number }>((resolve) => {
+      speech = () => {
+        const t0 = performance.now();
+        const frameAtT0 = Math.round(ctx.currentTime * RATE);
+        if (!parseServerEvent(SPEECH_STARTED).ok) throw new Error('bench: speech_started did not parse');
+        resolve({ t0, frameAtT0 });
+      };
+    });
+    socket.send(JSON.stringify({ type: 'bench.echo', frames: [SPEECH_STARTED] }));
+    const { t0, frameAtT0 } = await arrived;
     const report = (await playback.interrupt()) as PlaybackReport;
     confirmMs.push(performance.now() - t0);
     const heard = await tap.silent();
@@ -215,6 +267,7 @@ async function bargeIn(trials: number, seed: number) {
     errorSamples.push(Math.abs(report.renderedSamples - heard.count));
     errorMs.push(Math.abs(plan.audioEndMs - (heard.count * 1000) / RATE));
   }
+  worker.terminate();
   await playback.close();
   await ctx.close();
   return { trials, confirmMs, renderMs, errorMs, errorSamples };

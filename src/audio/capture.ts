@@ -2,7 +2,7 @@ import { ContextEngine, type AudioContextOption } from './context.js';
 import { AudioEngineError, microphoneError } from './errors.js';
 import { meterLevel } from './pcm.js';
 import { loadAudioWorklets } from './worklet-loader.js';
-import { CAPTURE_PROCESSOR, type CaptureOutMessage, type CaptureProcessorOptions } from './worklet-processors.js';
+import { CAPTURE_PROCESSOR, type CaptureInMessage, type CaptureOutMessage, type CaptureProcessorOptions } from './worklet-processors.js';
 
 /** Why the captured device changed. */
 export type DeviceChangeReason =
@@ -50,7 +50,7 @@ export interface AudioCaptureOptions {
    * of the call and then recycled by the worklet: encode or copy it before returning.
    */
   onFrame?: (pcm: Int16Array) => void;
-  /** About 17 times a second (with every third frame): the microphone level as a meter reading in [0, 1] (also while muted), and its RMS. */
+  /** About 17 times a second (with every third frame), or 10 when routed to a socket worker: the microphone level as a meter reading in [0, 1] (also while muted), and its RMS. */
   onLevel?: (level: number, rms: number) => void;
   /** Errors after start(): the microphone lost for good, the context closed under us. */
   onError?: (error: AudioEngineError) => void;
@@ -80,6 +80,7 @@ export class AudioCapture extends ContextEngine {
   #queue: Promise<unknown> = Promise.resolve();
   #frames = 0;
   #returned: ArrayBuffer[] = [];
+  #sink: (() => MessagePort) | null = null;
 
   constructor(options: AudioCaptureOptions = {}) {
     super(options, 'capture');
@@ -139,6 +140,7 @@ export class AudioCapture extends ContextEngine {
     }
     this.#node.port.onmessage = this.#onMessage;
     if (this.#muted) this.#node.port.postMessage({ type: 'mute', muted: true });
+    if (this.#sink) this.#route();
     this.#attach(stream);
     this.#devices()?.addEventListener('devicechange', this.#onDeviceChange);
   }
@@ -166,6 +168,29 @@ export class AudioCapture extends ContextEngine {
 
   #devices() {
     return this.#o.mediaDevices ?? globalThis.navigator?.mediaDevices;
+  }
+
+  /**
+   * Sends the frames and levels to the port `sink` returns (asked once per worklet: a socket worker
+   * takes them there, off the main thread) instead of `onFrame`; the worker passes the levels back
+   * through `level()`, about 10 times a second. null brings the frames back to `onFrame`.
+   */
+  route(sink: (() => MessagePort) | null): void {
+    if (!sink && !this.#sink) return;
+    this.#sink = sink;
+    this.#route();
+  }
+
+  /** A level measured by the worklet and passed on by the socket worker: reported through `onLevel`. */
+  level(rms: number): void {
+    if (this.#node) this.#o.onLevel?.(meterLevel(rms), rms);
+  }
+
+  #route(): void {
+    const port = this.#node ? (this.#sink?.() ?? null) : undefined;
+    if (port === undefined) return;
+    const message: CaptureInMessage = { type: 'route', port, levelInterval: port ? 0.1 : 0.05 };
+    this.#node!.port.postMessage(message, port ? [port] : []);
   }
 
   /** Mutes or unmutes. Muted, frames keep coming at the same pace, all zeros; the track stays open. */
@@ -243,6 +268,7 @@ export class AudioCapture extends ContextEngine {
   #onMessage = (e: MessageEvent<CaptureOutMessage>): void => {
     const d = e.data;
     const frame = d instanceof ArrayBuffer ? d : d.frame;
+    if (!frame) return this.level((d as { rms: number }).rms);
     this.#frames++;
     try {
       this.#o.onFrame?.(new Int16Array(frame));

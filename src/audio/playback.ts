@@ -1,5 +1,6 @@
 import { ContextEngine, type AudioContextOption } from './context.js';
 import { AudioEngineError } from './errors.js';
+import { FeedQueue } from './feed-queue.js';
 import { meterLevel } from './pcm.js';
 import type { PlaybackReport } from './truncation.js';
 import { loadAudioWorklets } from './worklet-loader.js';
@@ -45,7 +46,7 @@ export interface AudioPlaybackOptions {
   destination?: AudioNode;
   /** Output device (`setSinkId`) to use from the start. */
   sinkId?: string;
-  /** About 20 times a second while sound plays (once when it stops): the output level as a meter reading in [0, 1], and its RMS. */
+  /** About 10 times a second while sound plays (once when it stops): the output level as a meter reading in [0, 1], and its RMS. */
   onLevel?: (level: number, rms: number) => void;
   /** The first sample of an item was rendered. */
   onStarted?: (itemId: string) => void;
@@ -74,12 +75,13 @@ export interface PlaybackStats {
 interface Item {
   id: string;
   handle: number;
+  /** Queued by a socket worker, which also ends it. */
+  fed?: boolean;
   contentIndex: number;
   received: number;
   rendered: number;
 }
 
-type Queued = { item: Item; pcm: Int16Array | null };
 
 /**
  * Plays the assistant's PCM16 24 kHz audio through a jitter-buffered worklet and counts, per item,
@@ -93,29 +95,26 @@ export class AudioPlayback extends ContextEngine {
   #byId = new Map<string, Item>();
   #byHandle = new Map<number, Item>();
   #dropped: string[] = [];
-  #backlog: Queued[] = [];
-  #capacity: number;
-  #posted = 0;
-  #gone = 0;
+  #feed: FeedQueue;
   #handles = 0;
   #tokens = 0;
   #pending = new Map<number, (reply: Extract<PlaybackOutMessage, { type: 'interrupted' | 'synced' }>) => void>();
   #underruns = 0;
   #sinkId: string | undefined;
   #closed = false;
+  #route: ((capacity: number) => MessagePort) | null = null;
 
   constructor(options: AudioPlaybackOptions = {}) {
     super(options, 'playback');
     this.#o = options;
-    this.#capacity = Math.round((options.capacitySeconds ?? 10) * PLAYBACK_SAMPLE_RATE);
+    this.#feed = new FeedQueue(Math.round((options.capacitySeconds ?? 10) * PLAYBACK_SAMPLE_RATE), (m, t) => this.#post(m, t));
+    this.#feed.open = false;
     this.#sinkId = options.sinkId;
   }
 
   /** Counters for meters and the benchmark. */
   get stats(): PlaybackStats {
-    let backlog = 0;
-    for (const q of this.#backlog) backlog += q.pcm?.length ?? 0;
-    return { underruns: this.#underruns, queuedSamples: this.#posted - this.#gone + backlog, items: this.#byId.size };
+    return { underruns: this.#underruns, queuedSamples: this.#feed.queued, items: this.#byId.size };
   }
 
   protected createContext(): AudioContext {
@@ -140,10 +139,11 @@ export class AudioPlayback extends ContextEngine {
     if (run !== this.run) return;
     const options: PlaybackProcessorOptions = {
       inputRate: PLAYBACK_SAMPLE_RATE,
-      capacity: this.#capacity,
+      capacity: this.#feed.capacity,
       prebuffer: Math.round(((this.#o.prebufferMs ?? DEFAULT_PREBUFFER_MS) * PLAYBACK_SAMPLE_RATE) / 1000),
       fade: (this.#o.fadeMs ?? 5) / 1000,
-      levelInterval: 0.05,
+      // Each message costs the main thread a task: ten a second keep the meter smooth (with its CSS transition).
+      levelInterval: 0.1,
     };
     try {
       this.#node = new AudioWorkletNode(ctx, PLAYBACK_PROCESSOR, {
@@ -156,8 +156,10 @@ export class AudioPlayback extends ContextEngine {
       throw new AudioEngineError('audio_context_failed', `Could not create the playback worklet: ${(error as Error)?.message}`, error);
     }
     this.#node.port.onmessage = this.#onMessage;
+    if (this.#route) this.#routeNow();
     this.#node.connect(this.#o.destination ?? ctx.destination);
-    this.#pump();
+    this.#feed.open = true;
+    this.#feed.pump();
     if (this.#sinkId !== undefined) this.setSinkId(this.#sinkId).catch((error) => this.#o.onError?.(error));
   }
 
@@ -176,8 +178,23 @@ export class AudioPlayback extends ContextEngine {
       this.#byHandle.set(item.handle, item);
     }
     item.received += pcm.length;
-    this.#backlog.push({ item, pcm: pcm.slice() });
-    this.#pump();
+    this.#feed.push(item.handle, pcm.slice());
+    return true;
+  }
+
+  /**
+   * Audio of an item that a socket worker decoded and queued into the worklet itself, under
+   * `handle` (see `route`): counted here as `enqueue` would. Returns false when the item was interrupted.
+   */
+  adopt(itemId: string, handle: number, samples: number, contentIndex = 0): boolean {
+    if (this.#closed || this.#dropped.includes(itemId)) return false;
+    let item = this.#byId.get(itemId);
+    if (!item) {
+      item = { id: itemId, handle, fed: true, contentIndex, received: 0, rendered: 0 };
+      this.#byId.set(itemId, item);
+      this.#byHandle.set(handle, item);
+    }
+    item.received += samples;
     return true;
   }
 
@@ -187,9 +204,8 @@ export class AudioPlayback extends ContextEngine {
    */
   end(itemId: string): void {
     const item = this.#byId.get(itemId);
-    if (!item) return;
-    this.#backlog.push({ item, pcm: null });
-    this.#pump();
+    if (!item || item.fed) return; // the socket worker ends what it queued, in order with its chunks
+    this.#feed.push(item.handle, null);
   }
 
   /**
@@ -204,7 +220,7 @@ export class AudioPlayback extends ContextEngine {
     for (const item of items) this.#dropped.push(item.id);
     this.#dropped.splice(0, this.#dropped.length - 32);
     this.#byId.clear();
-    this.#backlog = [];
+    this.#feed.clear();
     const node = this.#node;
     let current = items[0];
     let playingNow = 0;
@@ -215,7 +231,7 @@ export class AudioPlayback extends ContextEngine {
       const now = ctx.state !== 'running' && !('startRendering' in ctx);
       const r = await this.#ask({ type: 'interrupt', token: 0, now });
       if (r.type === 'interrupted') {
-        this.#gone = Math.max(this.#gone, r.gone);
+        this.#feed.gone(r.gone);
         const playing = this.#byHandle.get(r.item);
         if (playing && items.includes(playing)) {
           current = playing;
@@ -267,8 +283,8 @@ export class AudioPlayback extends ContextEngine {
     this.#node = null;
     this.#byId.clear();
     this.#byHandle.clear();
-    this.#backlog = [];
-    this.#posted = this.#gone = 0;
+    this.#feed.reset();
+    this.#feed.open = false;
     for (const [token, resolve] of this.#pending) resolve({ type: 'synced', token });
     this.#pending.clear();
   }
@@ -295,37 +311,33 @@ export class AudioPlayback extends ContextEngine {
     this.#node?.port.postMessage(message, transfer);
   }
 
-  // Moves queued audio into the worklet's ring as far as it has room; the rest waits here.
-  #pump(): void {
+  /**
+   * Sends the worklet's reports to the port `sink` returns (asked once per worklet: a socket worker,
+   * which passes them back through `receive()` along with the server's messages), or straight back
+   * to this object with null.
+   */
+  route(sink: ((capacity: number) => MessagePort) | null): void {
+    if (!sink && !this.#route) return;
+    this.#route = sink;
+    this.#routeNow();
+  }
+
+  /** One report of the worklet, passed on by a socket worker. */
+  receive(message: PlaybackOutMessage): void {
+    if (this.#node) this.#onMessage({ data: message } as MessageEvent<PlaybackOutMessage>);
+  }
+
+  #routeNow(): void {
     if (!this.#node) return;
-    const backlog = this.#backlog;
-    let i = 0;
-    for (; i < backlog.length; i++) {
-      const { item, pcm } = backlog[i];
-      if (!pcm) {
-        this.#post({ type: 'end', item: item.handle });
-        continue;
-      }
-      const room = this.#capacity - (this.#posted - this.#gone);
-      if (room <= 0) break;
-      const part = pcm.length > room ? pcm.subarray(0, room).slice() : pcm;
-      // Count before posting: the transfer detaches the array (its length becomes 0).
-      this.#posted += part.length;
-      this.#post({ type: 'chunk', item: item.handle, pcm: part }, [part.buffer]);
-      if (part !== pcm) {
-        backlog[i].pcm = pcm.subarray(room);
-        break;
-      }
-    }
-    backlog.splice(0, i);
+    const port = this.#route?.(this.#feed.capacity) ?? null;
+    this.#post({ type: 'route', port }, port ? [port] : []);
   }
 
   #onMessage = (e: MessageEvent<PlaybackOutMessage>): void => {
     const d = e.data;
     const o = this.#o;
     if (d.type === 'level') {
-      this.#gone = Math.max(this.#gone, d.gone);
-      this.#pump();
+      this.#feed.gone(d.gone);
       o.onLevel?.(meterLevel(d.rms), d.rms);
     } else if (d.type === 'interrupted' || d.type === 'synced') {
       this.#pending.get(d.token)?.(d);

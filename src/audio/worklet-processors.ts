@@ -58,9 +58,17 @@ export interface PlaybackProcessorOptions {
  * a frame with the level since the previous one. Every message costs the main thread a task,
  * so the level rides on a frame instead of being a message of its own.
  */
-export type CaptureOutMessage = ArrayBuffer | { type: 'level'; rms: number; peak: number; frame: ArrayBuffer };
-/** Main thread -> capture worklet: frames given back for reuse (batched), mute, or stop. */
-export type CaptureInMessage = ArrayBuffer[] | { type: 'mute'; muted: boolean } | { type: 'stop' };
+export type CaptureOutMessage = ArrayBuffer | { type: 'level'; rms: number; peak: number; frame?: ArrayBuffer };
+/**
+ * Main thread -> capture worklet: frames given back for reuse (batched), mute, stop, or a route:
+ * frames and levels (every `levelInterval` seconds) go to `port` (a socket worker, which gives the
+ * frames back through it and passes the levels on); a null port brings them back to the main thread.
+ */
+export type CaptureInMessage =
+  | ArrayBuffer[]
+  | { type: 'mute'; muted: boolean }
+  | { type: 'stop' }
+  | { type: 'route'; port: MessagePort | null; levelInterval: number };
 
 /** Main thread -> playback worklet. Item handles are positive integers chosen by the main thread. */
 export type PlaybackInMessage =
@@ -68,7 +76,9 @@ export type PlaybackInMessage =
   | { type: 'end'; item: number }
   | { type: 'interrupt'; token: number; now?: boolean }
   | { type: 'sync'; token: number }
-  | { type: 'stop' };
+  | { type: 'stop' }
+  /** From now on everything the worklet reports goes to `port` (a socket worker, which passes it on), or back to the main thread with null. */
+  | { type: 'route'; port: MessagePort | null };
 
 /**
  * Playback worklet -> main thread. `gone` counts every sample that ever left the ring (played,
@@ -139,6 +149,7 @@ export function defineRealtimeVoiceWorklets(
     size: number;
     fill = 0;
     muted = false;
+    route: MessagePort | null = null;
 
     constructor(options: AudioWorkletNodeOptions) {
       super(options);
@@ -149,12 +160,20 @@ export function defineRealtimeVoiceWorklets(
       this.scratch = new Float32Array(this.resampler.maxOutputLength(2048));
       for (let i = 0; i < o.poolSize; i++) this.pool.push(new Int16Array(o.frameSize));
       this.frame = this.pool.pop() as Int16Array;
+      const recycle = (d: ArrayBuffer[]) => {
+        for (const b of d) if (b.byteLength === this.size * 2 && this.pool.length < this.poolSize) this.pool.push(new Int16Array(b));
+      };
       this.port.onmessage = (e: MessageEvent<CaptureInMessage>) => {
         const d = e.data;
-        if (Array.isArray(d)) {
-          for (const b of d) if (b.byteLength === this.size * 2 && this.pool.length < this.poolSize) this.pool.push(new Int16Array(b));
-        } else if (d.type === 'mute') this.muted = d.muted;
+        if (Array.isArray(d)) recycle(d);
+        else if (d.type === 'mute') this.muted = d.muted;
         else if (d.type === 'stop') this.alive = false;
+        else if (d.type === 'route') {
+          if (this.route) this.route.close();
+          this.route = d.port;
+          this.interval = d.levelInterval;
+          if (d.port) d.port.onmessage = (m: MessageEvent<ArrayBuffer[]>) => Array.isArray(m.data) && recycle(m.data);
+        }
       };
     }
 
@@ -168,7 +187,10 @@ export function defineRealtimeVoiceWorklets(
         if (this.fill === this.size) {
           const buffer = this.frame.buffer as ArrayBuffer;
           const level = this.level();
-          this.port.postMessage(level ? { ...level, frame: buffer } : buffer, [buffer]);
+          if (this.route) {
+            this.route.postMessage(buffer, [buffer]);
+            if (level) this.route.postMessage(level);
+          } else this.port.postMessage(level ? { ...level, frame: buffer } : buffer, [buffer]);
           // The pool only runs dry if the main thread stalls; a fresh frame is better than a gap.
           this.frame = this.pool.pop() || new Int16Array(this.size);
           this.fill = 0;
@@ -219,12 +241,25 @@ export function defineRealtimeVoiceWorklets(
       this.port.onmessage = (e: MessageEvent<PlaybackInMessage>) => this.message(e.data);
     }
 
+    route: MessagePort | null = null;
+    // Items fed through the route: the newest handle seen, and the newest one an interrupt cut.
+    fedMax = 0;
+    cut = 0;
+
     post(message: PlaybackOutMessage): void {
-      this.port.postMessage(message);
+      (this.route || this.port).postMessage(message);
     }
 
-    message(d: PlaybackInMessage): void {
-      if (d.type === 'chunk') {
+    message(d: PlaybackInMessage, fed = false): void {
+      if (d.type === 'route') {
+        if (this.route) this.route.close();
+        this.route = d.port;
+        if (d.port) d.port.onmessage = (e: MessageEvent<PlaybackInMessage>) => this.message(e.data, true);
+      } else if (d.type === 'chunk' && fed && d.item <= this.cut) {
+        // A socket worker posted it before it learnt of the interrupt: refused, counted as gone.
+        this.gone += d.pcm.length;
+      } else if (d.type === 'chunk') {
+        if (fed && d.item > this.fedMax) this.fedMax = d.item;
         const tail = (this.head + this.segs - 1) % SEGMENTS;
         const joins = this.segs && this.segItem[tail] === d.item && !this.segEnd[tail];
         // Samples that find no room (full ring, or 64 items queued) are refused and reported.
@@ -252,6 +287,7 @@ export function defineRealtimeVoiceWorklets(
         // Everything of that item has played already: it is done now.
         if (d.item === this.cur) this.finish();
       } else if (d.type === 'interrupt') {
+        this.cut = this.fedMax;
         if (this.fadeLeft) {
           // Already fading out: that fade serves this call too; answer the earlier one now.
           this.post({ type: 'interrupted', token: this.token, item: this.cur, rendered: this.rendered, gone: this.gone });

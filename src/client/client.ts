@@ -11,7 +11,7 @@ import {
   inputAudioBufferClear,
   inputAudioBufferCommit,
   outputAudioBufferClear,
-  parseClientEvent,
+  parseSessionUpdate,
   parseServerEvent,
   pcm16ToBase64,
   responseCancel,
@@ -39,7 +39,8 @@ import { fetchToken, normalizeToken, TokenCache, TokenError, type RealtimeToken,
 import { ToolRunner, type RealtimeTool, type ToolCall, type ToolFailure } from './tools.js';
 import type { Transport, TransportHandlers, TransportKind, TransportRefusal } from './transport.js';
 import { webRtcTransport, type CreatePeerConnection } from './webrtc-transport.js';
-import { webSocketTransport, type CreateWebSocket } from './websocket-transport.js';
+import { socketProtocols, webSocketTransport, type CreateWebSocket } from './websocket-transport.js';
+import { SocketWorker, type CaptureRoute, type CreateSocketWorker, type FedAudio, type PlaybackRoute } from './socket-worker.js';
 
 export type { CreateWebSocket, WebSocketLike } from './websocket-transport.js';
 export type { CreatePeerConnection } from './webrtc-transport.js';
@@ -69,8 +70,14 @@ export interface RealtimeClientOptions {
   session?: Omit<RealtimeSessionConfig, 'type'>;
   /** Transcription-only mode: connects with `?intent=transcription` and sends this transcription session. */
   transcription?: Omit<TranscriptionSessionConfig, 'type'>;
-  /** WebSocket factory (default `(url, protocols) => new WebSocket(url, protocols)`). */
+  /** WebSocket factory (default `(url, protocols) => new WebSocket(url, protocols)`). Given one, the socket stays on the main thread. */
   createWebSocket?: CreateWebSocket;
+  /**
+   * WebSocket transport: run the socket and the microphone's encoding in a Worker, so that no audio
+   * frame costs the page's main thread (default true). Without Worker support, or when the page's
+   * CSP refuses a `blob:` worker, the socket stays on the main thread.
+   */
+  socketWorker?: boolean | CreateSocketWorker;
   /** fetch used for `tokenUrl` (default: the global fetch). */
   fetch?: typeof fetch;
   /** Time and timers (default: the system clock). */
@@ -144,6 +151,10 @@ export interface RealtimeClientEventMap {
   'output-audio': { playing: boolean; responseId: string };
   /** Microphone audio lost because too much waited before ready, or the socket was congested. */
   'audio-dropped': { frames: number; reason: AudioDropReason };
+  /** Assistant audio the socket worker decoded and queued into the playback worklet itself (`routePlayback`): `handle` names the item there. */
+  'audio-fed': { itemId: string; contentIndex: number; responseId: string; handle: number; samples: number };
+  /** Microphone audio flows again after frames were dropped. */
+  'audio-resumed': Record<string, never>;
   /** A tool handler threw, or a call was not answered in time; the model got an `{"error": ...}` output and the session goes on. */
   'tool-failed': ToolFailure;
 }
@@ -205,6 +216,11 @@ export class RealtimeClient {
   #turnEndAt: number | undefined;
   #firstAudioSeen = new Set<string>();
   #stopWaitingOnline: () => void = () => undefined;
+  #worker: Promise<SocketWorker | null> | undefined;
+  #live: SocketWorker | null = null; // the started worker, for calls that must keep their order with sends
+  #capture: CaptureRoute | null = null;
+  #playback: PlaybackRoute | null = null;
+  #fed: FedAudio | undefined; // what the socket worker did with the audio of the frame being handled
 
   constructor(options: RealtimeClientOptions) {
     if (!options.tokenUrl && !options.getToken) throw new TypeError('RealtimeClient needs tokenUrl or getToken.');
@@ -311,6 +327,35 @@ export class RealtimeClient {
   }
 
   /**
+   * Lets the client take the microphone's frames straight from the capture worklet (`AudioCapture`)
+   * into its socket worker, off the main thread, whenever it has one; null gives them back to
+   * `onFrame`/`appendAudio`. Same buffering and congestion rules as `appendAudio`.
+   */
+  routeCapture(capture: CaptureRoute | null): void {
+    if (this.#capture === capture) return;
+    this.#capture?.route(null);
+    this.#capture = capture;
+    const worker = this.#live;
+    if (!worker) return;
+    worker.capture = capture;
+    capture?.route(() => worker.port('capture'));
+  }
+
+  /**
+   * Lets the playback worklet (`AudioPlayback`) report through the socket worker, whose messages carry
+   * those reports along with the server's: fewer tasks on the main thread. null: straight again.
+   */
+  routePlayback(playback: PlaybackRoute | null): void {
+    if (this.#playback === playback) return;
+    this.#playback?.route(null);
+    this.#playback = playback;
+    const worker = this.#live;
+    if (!worker) return;
+    worker.playback = playback;
+    playback?.route((capacity) => worker.port('playback', capacity));
+  }
+
+  /**
    * WebRTC: the microphone track to send (same constraints as the capture: echo cancellation,
    * noise suppression...), or null. It goes out once the session is ready, and again after each
    * reconnect; disabling the track (`track.enabled = false`) mutes. Ignored over WebSocket.
@@ -337,6 +382,7 @@ export class RealtimeClient {
   /** Drops uncommitted input audio, held or on the server. */
   clearAudio(): void {
     this.#queue.clearAudio();
+    this.#live?.clearAudio();
     this.#queue.send(inputAudioBufferClear());
   }
 
@@ -359,6 +405,7 @@ export class RealtimeClient {
     const target = this.#responses.cancel();
     if (!target) return;
     if (target.responseId) remember(this.#cancelledResponses, target.responseId);
+    if (target.responseId) this.#live?.drop(target.responseId);
     this.#queue.send(responseCancel(target.responseId));
   }
 
@@ -369,6 +416,7 @@ export class RealtimeClient {
   truncate(itemId: string, contentIndex: number, audioEndMs: number): void {
     if (this.#webrtc) return; // the server knows what was played and truncates by itself
     remember(this.#cancelledItems, itemId);
+    this.#live?.drop(itemId);
     const item = this.conversation.get(itemId);
     const received = item?.content[contentIndex]?.audioMs;
     const ms = Math.max(0, Math.floor(received === undefined ? audioEndMs : Math.min(audioEndMs, received)));
@@ -454,6 +502,7 @@ export class RealtimeClient {
     this.#setState(state, reason, undefined, this.#backoff?.attempts || undefined);
     this.#phase = 'token';
     const started = this.#clock.now();
+    const worker = this.#startWorker();
     let token: RealtimeToken;
     try {
       // A first connect may use the prefetched token; after a drop always a fresh one.
@@ -466,10 +515,50 @@ export class RealtimeClient {
     }
     if (generation !== this.#generation) return;
     this.#tokenMs = this.#clock.now() - started;
-    this.#open(token, generation);
+    const socketWorker = await worker;
+    if (generation !== this.#generation) return;
+    this.#open(token, generation, socketWorker);
   }
 
-  #open(token: RealtimeToken, generation: number): void {
+  /** The socket worker, started once per client (its start overlaps the token fetch); null keeps the socket on the main thread. */
+  #startWorker(): Promise<SocketWorker | null> {
+    const use = this.#o.socketWorker ?? true;
+    if (this.#worker) return this.#worker;
+    if (this.#webrtc || !use || this.#o.createWebSocket || typeof Worker === 'undefined') return Promise.resolve(null);
+    const worker = SocketWorker.start(
+      {
+        capacityFrames: this.#queue.capacityFrames,
+        highWaterMark: this.#o.highWaterMark,
+        onDropped: (frames, reason) => this.#emitter.emit('audio-dropped', { frames, reason }),
+        onResumed: () => this.#emitter.emit('audio-resumed', {}),
+        // A crashed worker is replaced at the next attempt (its socket was reported lost).
+        onCrash: () => {
+          if (this.#worker !== worker) return;
+          this.#worker = undefined;
+          this.#live = null;
+          this.#capture?.route(null);
+          this.#playback?.route(null);
+        },
+      },
+      typeof use === 'function' ? use : undefined,
+    );
+    this.#worker = worker;
+    void worker.then((w) => {
+      if (this.#worker !== worker) return w?.terminate();
+      this.#live = w;
+      if (w) this.#routeTo(w);
+    });
+    return worker;
+  }
+
+  #routeTo(worker: SocketWorker): void {
+    worker.capture = this.#capture;
+    worker.playback = this.#playback;
+    this.#capture?.route(() => worker.port('capture'));
+    this.#playback?.route((capacity) => worker.port('playback', capacity));
+  }
+
+  #open(token: RealtimeToken, generation: number, worker: SocketWorker | null = null): void {
     const url = this.#realtimeUrl(token.url ?? this.#o.url ?? DEFAULT_URL);
     // Nothing may escape a transport handler: every one is guarded, and stale transports are ignored.
     let transport: Transport | undefined;
@@ -485,14 +574,23 @@ export class RealtimeClient {
       open: guard(() => {
         this.#phase = 'created';
       }),
-      message: guard((data: unknown) => this.#receive(data)),
+      message: guard((data: unknown, fed?: FedAudio) => {
+        this.#fed = fed;
+        try {
+          this.#receive(data);
+        } finally {
+          this.#fed = undefined;
+        }
+      }),
       close: guard((code: number, reason: string, refusal?: TransportRefusal) => this.#socketClosed(code, reason, refusal)),
       remoteStream: guard((stream: MediaStream) => this.#emitter.emit('remote-stream', { stream })),
     };
     try {
       transport = this.#webrtc
         ? webRtcTransport(url, token.value, handlers, { createPeerConnection: this.#o.createPeerConnection, fetch: this.#o.fetch, clock: this.#clock })
-        : webSocketTransport(url, token.value, handlers, this.#o.createWebSocket);
+        : worker
+          ? worker.open(url, socketProtocols(token.value), handlers)
+          : webSocketTransport(url, token.value, handlers, this.#o.createWebSocket);
     } catch (error) {
       this.#failAttempt('connect_failed', `The ${this.transport} connection could not be created: ${error instanceof Error ? error.message : String(error)}`, false);
       return;
@@ -595,6 +693,12 @@ export class RealtimeClient {
     this.#audioProduced = true;
     if (this.#cancelledItems.includes(event.item_id) || this.#cancelledResponses.includes(event.response_id)) return;
     this.#firstAudio(event.response_id);
+    const fed = this.#fed;
+    if (fed) {
+      // The socket worker queued it into the playback worklet already (or dropped it): only the bookkeeping is left.
+      if ('handle' in fed) this.#emitter.emit('audio-fed', { itemId: event.item_id, contentIndex: event.content_index, responseId: event.response_id, ...fed });
+      return;
+    }
     if (!this.#emitter.has('audio')) return;
     let pcm: Int16Array;
     try {
@@ -672,6 +776,8 @@ export class RealtimeClient {
     this.#everReady = true;
     this.#rollingOver = false;
     this.#backoff?.reset();
+    // The worker's held audio goes out first, ahead of the events queued here (as one queue would order them).
+    this.#live?.audio(true);
     this.#queue.open();
     // WebRTC: the microphone goes out only now, like the WebSocket path's audio (nothing before the session is configured).
     if (this.#inputTrack) this.#transport?.setInputTrack?.(this.#inputTrack);
@@ -803,6 +909,7 @@ export class RealtimeClient {
     const transport = this.#transport;
     this.#transport = undefined;
     this.#queue.pause();
+    this.#live?.audio(false);
     this.#phase = 'none';
     this.#clock.clearTimeout(this.#timer);
     // A closed WebSocket needs nothing more, but a peer connection is released whoever ended it.
@@ -816,6 +923,7 @@ export class RealtimeClient {
     this.#abort?.abort();
     this.#dropSocket(true);
     this.#queue.discard();
+    this.#stopWorker();
     this.#responses.clear();
     this.#tools.dispose();
     this.#rollingOver = false;
@@ -849,6 +957,16 @@ export class RealtimeClient {
     this.#emitter.emit('state', detail);
   }
 
+  #stopWorker(): void {
+    const live = this.#live;
+    this.#worker = undefined;
+    this.#live = null;
+    if (!live) return;
+    this.#capture?.route(null);
+    this.#playback?.route(null);
+    live.terminate();
+  }
+
   #nextEventId(): string {
     return `rv_evt_${(++this.#eventSeq).toString(36)}`;
   }
@@ -856,7 +974,7 @@ export class RealtimeClient {
 
 /** Checks an outgoing event against the strict GA schema; throws a TypeError naming the bad fields. */
 function validate(event: ClientEvent): void {
-  const result = parseClientEvent(event);
+  const result = parseSessionUpdate(event);
   if (!result.ok) {
     const issues = result.error.issues?.map((i) => `${i.path}: ${i.message}`).join('; ');
     throw new TypeError(`Invalid ${event.type}: ${issues || result.error.message}`);

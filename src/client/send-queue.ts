@@ -56,6 +56,11 @@ export class SendQueue<E> {
     return this.#open;
   }
 
+  /** Frames of audio the ring can hold. */
+  get capacityFrames(): number {
+    return this.#capacity;
+  }
+
   /** Frames of audio waiting in the ring. */
   get heldFrames(): number {
     return this.#written - this.#read;

@@ -1,3 +1,5 @@
+import type { FedAudio } from './socket-worker.js';
+
 // The swappable part of the client: how JSON events reach the Realtime API and back. The client
 // (sequencing, tools, reconnects, conversation) is the same over both implementations.
 
@@ -17,8 +19,8 @@ export interface TransportRefusal {
 export interface TransportHandlers {
   /** The event channel is open: server events may flow. */
   open(): void;
-  /** One frame from the server (text for JSON events). */
-  message(data: unknown): void;
+  /** One frame from the server (text for JSON events); `fed`: the socket worker already queued its audio for playback, or dropped it. */
+  message(data: unknown, fed?: FedAudio): void;
   /** The connection ended (code as a WebSocket close code; 1006 for a lost connection), with the server's refusal when it gave one. */
   close(code: number, reason: string, refusal?: TransportRefusal): void;
   /** WebRTC: the assistant's voice arrived as a media stream. */

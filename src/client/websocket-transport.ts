@@ -13,9 +13,12 @@ export interface WebSocketLike {
 
 export type CreateWebSocket = (url: string, protocols: string[]) => WebSocketLike;
 
+/** GA's browser authentication: the key travels as a subprotocol (protocol.md §1.2). */
+export const socketProtocols = (secret: string): string[] => ['realtime', 'openai-insecure-api-key.' + secret];
+
 /** Opens `url` with the key as the `openai-insecure-api-key.` subprotocol (protocol.md §1.2). Throws if the socket cannot be created. */
 export function webSocketTransport(url: string, secret: string, handlers: TransportHandlers, create: CreateWebSocket = (u, p) => new WebSocket(u, p)): Transport {
-  const socket = create(url, ['realtime', 'openai-insecure-api-key.' + secret]);
+  const socket = create(url, socketProtocols(secret));
   const listeners = {
     open: () => handlers.open(),
     message: (event: { data: unknown }) => handlers.message(event.data),

@@ -29,6 +29,7 @@ export class CaptureController {
   /** Audio inputs, filled once the microphone is open (labels need the permission). */
   devices: MediaDeviceInfo[] = [];
   #capture: AudioCapture | null = null;
+  #sink: (() => MessagePort) | null = null;
 
   constructor(
     private readonly host: ReactiveControllerHost & CaptureSettings,
@@ -65,6 +66,7 @@ export class CaptureController {
     });
     this.#capture = capture;
     capture.setMuted(h.muted);
+    capture.route(this.#sink);
     try {
       await capture.start();
     } catch (error) {
@@ -85,6 +87,16 @@ export class CaptureController {
     if (capture) void capture.stop();
     if (capture) this.callbacks.onTrack?.(null);
     this.callbacks.onLevel(0);
+  }
+
+  /** Frames to a socket worker's port instead of `onFrame` (null: back to `onFrame`); kept across restarts. */
+  route(sink: (() => MessagePort) | null): void {
+    this.#sink = sink;
+    this.#capture?.route(sink);
+  }
+
+  level(rms: number): void {
+    this.#capture?.level(rms);
   }
 
   setMuted(muted: boolean): void {

@@ -3,12 +3,15 @@ import { AudioEngineError } from '../audio/errors.js';
 import { AudioPlayback } from '../audio/playback.js';
 import { RemotePlayback } from '../audio/remote-playback.js';
 import { planTruncation, type TruncationPlan } from '../audio/truncation.js';
+import type { PlaybackOutMessage } from '../audio/worklet-processors.js';
 import type { Platform } from './platform.js';
 
 export interface PlaybackSettings {
   workletUrl: string;
   /** `webrtc`: the voice is a remote media stream (RemotePlayback) instead of PCM deltas (AudioPlayback). */
   transport: 'websocket' | 'webrtc';
+  /** `deviceId` of the speaker for the voice ('' = the system default). */
+  outputDevice: string;
   platform: Partial<Platform>;
 }
 
@@ -26,6 +29,7 @@ export class PlaybackController {
   #speaking = false;
   #pending = false;
   #lastItem: string | null = null;
+  #sink: ((capacity: number) => MessagePort) | null = null;
 
   constructor(
     private readonly host: ReactiveControllerHost & PlaybackSettings,
@@ -45,11 +49,13 @@ export class PlaybackController {
   start(): Promise<void> {
     if (this.#playback || this.#remote) return Promise.resolve();
     const { createAudioContext } = this.host.platform;
+    const sinkId = this.host.outputDevice || undefined;
     // WebRTC: the voice is the peer connection's remote stream, played by an <audio> element.
     const playback: { start(): Promise<void> } = this.host.transport === 'webrtc' ? (this.#remote = new RemotePlayback({
       audioContext: createAudioContext && (() => createAudioContext({ latencyHint: 'interactive' })),
       onLevel: this.callbacks.onLevel,
       onError: this.callbacks.onError,
+      sinkId,
     })) : (this.#playback = new AudioPlayback({
       workletUrl: this.host.workletUrl || undefined,
       audioContext: createAudioContext && (() => createAudioContext({ sampleRate: 24000, latencyHint: 'interactive' })),
@@ -60,12 +66,37 @@ export class PlaybackController {
         this.#setSpeaking(false);
       },
       onError: this.callbacks.onError,
+      sinkId,
     }));
+    this.#playback?.route(this.#sink);
     return playback.start().catch((error: unknown) => {
       if (this.#playback === playback) this.#playback = null;
       if (this.#remote === playback) this.close();
       throw error instanceof AudioEngineError ? error : new AudioEngineError('audio_context_failed', String(error));
     });
+  }
+
+  /** Moves the voice to another output device ('' = the system default) without a gap; a refusal goes to `onError` and the voice plays on where it was. */
+  setOutputDevice(deviceId: string): void {
+    (this.#playback ?? this.#remote)?.setSinkId(deviceId).catch(this.callbacks.onError);
+  }
+
+  /** The worklet reports through a socket worker's port (null: straight back); kept across restarts. */
+  route(sink: ((capacity: number) => MessagePort) | null): void {
+    this.#sink = sink;
+    this.#playback?.route(sink);
+  }
+
+  receive(message: PlaybackOutMessage): void {
+    this.#playback?.receive(message);
+  }
+
+  /** Audio a socket worker queued into the worklet itself. */
+  adopt(itemId: string, handle: number, samples: number, contentIndex: number): void {
+    if (this.#playback?.adopt(itemId, handle, samples, contentIndex)) {
+      this.#pending = true;
+      this.#lastItem = itemId;
+    }
   }
 
   enqueue(itemId: string, pcm: Int16Array, contentIndex: number): void {

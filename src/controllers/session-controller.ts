@@ -163,6 +163,7 @@ export class SessionController implements ReactiveController {
     this.#prefetch = null; // the next idle period may prefetch again
     const client = (this.#client = new RealtimeClient(this.#clientOptions(prefetched)));
     this.#listen(client);
+    this.#routeCapture();
     for (const patch of this.#patches.splice(0)) this.#apply(client, patch);
     const steps: Promise<unknown>[] = [client.connect()];
     if (h.mode === 'conversation' && h.output === 'audio') steps.push(this.playback.start());
@@ -269,12 +270,14 @@ export class SessionController implements ReactiveController {
     this.#update('talk-end');
   }
 
-  /** Applies property changes: mute and device at once, session fields through session.update. */
+  /** Applies property changes: mute and devices at once, session fields through session.update. */
   propertiesChanged(changed: Map<PropertyKey, unknown>): void {
     const h = this.host;
     if (changed.has('muted')) this.capture.setMuted(h.muted);
     this.#gate();
+    if (changed.has('turnDetection')) this.#routeCapture();
     if (changed.has('inputDevice') && changed.get('inputDevice') !== undefined) this.capture.setDevice(h.inputDevice);
+    if (changed.has('outputDevice') && changed.get('outputDevice') !== undefined) this.playback.setOutputDevice(h.outputDevice);
     const client = this.#client;
     if (!client || h.mode !== 'conversation') return;
     if (LIVE.some((key) => changed.has(key) && changed.get(key) !== undefined)) {
@@ -396,6 +399,7 @@ export class SessionController implements ReactiveController {
           h.dispatchEvent(new RvClientEventEvent(event as RvWireDetail));
         }),
       ),
+      client.on('audio-resumed', mine(() => (this.#dropping = false))),
       client.on(
         'audio-dropped',
         mine(({ reason }) => {
@@ -406,6 +410,7 @@ export class SessionController implements ReactiveController {
         }),
       ),
       client.on('audio', mine(({ itemId, pcm, contentIndex }) => this.playback.enqueue(itemId, pcm, contentIndex))),
+      client.on('audio-fed', mine(({ itemId, handle, samples, contentIndex }) => this.playback.adopt(itemId, handle, samples, contentIndex))),
       client.on('remote-stream', mine(({ stream }) => this.playback.attach(stream))),
       client.on('output-audio', mine(({ playing }) => this.playback.outputPlaying(playing))),
       client.on(
@@ -452,6 +457,12 @@ export class SessionController implements ReactiveController {
       this.#micStarting = false;
       this.#update('microphone-ready');
     });
+  }
+
+  // With voice activity detection every frame is sent: the client's socket worker takes them off the main thread. Push-to-talk gates them here.
+  #routeCapture(): void {
+    this.#client?.routeCapture(this.host.turnDetection === 'none' ? null : this.capture);
+    this.#client?.routePlayback(this.playback);
   }
 
   #frameCaptured(pcm: Int16Array): void {

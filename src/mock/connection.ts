@@ -47,7 +47,7 @@ export interface FaultRule {
   skip?: boolean;
 }
 
-/** A client event as received (audio payloads replaced by `audio_bytes`), or a refused frame. */
+/** A client event as received (audio payloads replaced by `audio_bytes`, appends also by `audio_peak`), or a refused frame. */
 export type ReceivedEvent = { type: string; [key: string]: unknown };
 
 /** A frame the mock sent: the event (audio deltas replaced by `delta_bytes`), or `{ type: "(raw)" }`. */
@@ -71,10 +71,18 @@ function base64Bytes(b64: string): number {
   return Math.max(0, Math.floor((b64.length * 3) / 4) - pad);
 }
 
+/** Largest absolute PCM16 sample of base64 audio: tests tell silence (mute) from speech without keeping the audio. */
+function base64Peak(b64: string): number {
+  const bytes = Buffer.from(b64, 'base64');
+  let peak = 0;
+  for (let i = 0; i + 1 < bytes.length; i += 2) peak = Math.max(peak, Math.abs(bytes.readInt16LE(i)));
+  return peak;
+}
+
 function summarizeReceived(value: ReceivedEvent): ReceivedEvent {
   if (value.type === 'input_audio_buffer.append' && typeof value.audio === 'string') {
     const { audio, ...rest } = value;
-    return { ...rest, audio_bytes: base64Bytes(audio) };
+    return { ...rest, audio_bytes: base64Bytes(audio), audio_peak: base64Peak(audio) };
   }
   const item = value.item as { content?: unknown } | undefined;
   if (value.type === 'conversation.item.create' && Array.isArray(item?.content)) {

@@ -4,14 +4,8 @@ import { MOCK_ORIGIN, MOCK_TOKEN_URL } from '/__mock-realtime__/config.js';
 import '../../src/realtime-voice.js';
 import { forEachTransport } from '../webrtc/transports.js';
 import type { RealtimeVoice } from '../../src/realtime-voice.js';
-import { assistantReply, nextEvent, part, reach, record } from './helpers.js';
+import { assistantReply, mockAppends, nextEvent, part, reach, record } from './helpers.js';
 import { ControlledNetwork } from './net.js';
-
-const peak = (b64: string) => {
-  const bytes = Uint8Array.from(atob(b64), (c) => c.charCodeAt(0));
-  const pcm = new Int16Array(bytes.buffer);
-  return pcm.reduce((m, v) => Math.max(m, Math.abs(v)), 0);
-};
 
 describe('<realtime-voice> events', () => {
 
@@ -65,16 +59,17 @@ describe('<realtime-voice> events', () => {
     expect(part(el, 'status')!.textContent!.trim()).to.equal('Microphone muted');
     expect(el.matches(':state(muted)')).to.equal(true);
     // 2 s of a microphone that is playing speech: all zeros on the wire.
-    await waitUntil(() => log.sent('input_audio_buffer.append').length >= 100, 'audio while muted', { timeout: 15000 });
-    const muted = log.sent('input_audio_buffer.append').map((e) => peak(e.audio as string));
+    await waitUntil(async () => (await mockAppends()).length >= 100, 'audio while muted', { timeout: 15000, interval: 100 });
+    const muted = (await mockAppends()).map((e) => e.audio_peak);
     expect(Math.max(...muted)).to.equal(0);
     expect(log.received('input_audio_buffer.speech_started')).to.deep.equal([]);
 
     part(el, 'mute')!.click();
     await el.updateComplete;
     expect(el.muted).to.equal(false);
-    const from = log.sent('input_audio_buffer.append').length;
-    await waitUntil(() => log.sent('input_audio_buffer.append').slice(from).some((e) => peak(e.audio as string) > 1000), 'speech after unmute', {
+    const from = (await mockAppends()).length;
+    await waitUntil(async () => (await mockAppends()).slice(from).some((e) => e.audio_peak > 1000), 'speech after unmute', {
+      interval: 100,
       timeout: 15000,
     });
     el.disconnect();

@@ -2,6 +2,7 @@
 import { waitUntil } from '@open-wc/testing';
 import type { RealtimeVoice } from '../../src/realtime-voice.js';
 import type { RealtimeVoiceState, RvWireDetail } from '../../src/events.js';
+import { mock } from '../client/mock-control.js';
 
 export const part = <T extends HTMLElement = HTMLElement>(el: RealtimeVoice, name: string): T | null =>
   el.shadowRoot!.querySelector<T>(`[part~="${name}"]`);
@@ -69,4 +70,13 @@ export function record(el: RealtimeVoice) {
 export async function assistantReply(el: RealtimeVoice, timeout = 20000): Promise<string> {
   await waitUntil(() => el.transcript.some((e) => e.role === 'assistant' && e.final && e.text), 'no complete assistant reply', { timeout });
   return el.transcript.filter((e) => e.role === 'assistant' && e.final).at(-1)!.text;
+}
+
+/**
+ * Microphone appends the mock's last connection received, as sizes and peaks: with voice activity
+ * detection the socket worker sends them, off the main thread, so no rv-client-event reports them.
+ */
+export async function mockAppends(): Promise<{ audio_bytes: number; audio_peak: number }[]> {
+  const received = await mock.received();
+  return received.filter((e) => e.type === 'input_audio_buffer.append') as unknown as { audio_bytes: number; audio_peak: number }[];
 }

@@ -5,7 +5,7 @@ import '../../src/realtime-voice.js';
 import { forEachTransport } from '../webrtc/transports.js';
 import type { RealtimeVoice } from '../../src/realtime-voice.js';
 import { ControlledNetwork } from './net.js';
-import { part, reach, record } from './helpers.js';
+import { mockAppends, part, reach, record } from './helpers.js';
 
 const level = (el: RealtimeVoice, name: string) => Number(part(el, 'base')!.style.getPropertyValue(name) || 0);
 
@@ -60,8 +60,8 @@ describe('<realtime-voice> lifecycle, meters and devices', () => {
     select.value = other.value;
     select.dispatchEvent(new Event('change'));
     expect(el.inputDevice).to.equal(other.value);
-    const from = log.sent('input_audio_buffer.append').length;
-    await waitUntil(() => log.sent('input_audio_buffer.append').length > from + 25, 'audio keeps flowing', { timeout: 15000 });
+    const from = (await mockAppends()).length;
+    await waitUntil(async () => (await mockAppends()).length > from + 25, 'audio keeps flowing', { timeout: 15000, interval: 100 });
     expect(log.of('rv-error')).to.deep.equal([]);
     expect(el.state).to.not.equal('idle');
     el.disconnect();

@@ -5,7 +5,7 @@ import { MOCK_TOKEN_URL } from '/__mock-realtime__/config.js';
 import '../../src/realtime-voice.js';
 import { forEachTransport } from '../webrtc/transports.js';
 import type { RealtimeVoice } from '../../src/realtime-voice.js';
-import { assistantReply, part, parts, reach, record } from './helpers.js';
+import { assistantReply, mockAppends, part, parts, reach, record } from './helpers.js';
 
 function center(el: Element): [number, number] {
   const r = el.getBoundingClientRect();
@@ -77,7 +77,7 @@ describe('<realtime-voice> modes against the mock', () => {
     expect(part(el, 'button')!.textContent!.trim()).to.equal('Start conversation');
     // The main button now adds the microphone to the running session.
     part(el, 'button')!.click();
-    await waitUntil(() => log.sent('input_audio_buffer.append').length > 5, 'microphone audio', { timeout: 15000 });
+    await waitUntil(async () => (await mockAppends()).length > 5, 'microphone audio', { timeout: 15000, interval: 100 });
     expect(part(el, 'button')!.textContent!.trim()).to.equal('Stop conversation');
     expect(log.states().filter((s) => s === 'connecting').length).to.equal(1); // the session went on meanwhile
     el.disconnect();

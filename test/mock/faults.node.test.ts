@@ -187,7 +187,7 @@ describe('fault injection', () => {
     client.send({ type: 'conversation.item.create', event_id: 'two', item: userText('b') });
     const second = await waiting;
     assert.equal(second.event_id, 'two');
-    assert.deepEqual(conn.received[0], { type: 'input_audio_buffer.append', audio_bytes: 4 });
+    assert.deepEqual(conn.received[0], { type: 'input_audio_buffer.append', audio_bytes: 4, audio_peak: 0 });
     const done = await conn.waitForSent('conversation.item.done', 2);
     assert.equal((done.item as { content: Array<{ text: string }> }).content[0]!.text, 'b');
     assert.equal(conn.info.index, server.connections.length);

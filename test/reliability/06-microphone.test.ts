@@ -3,12 +3,10 @@
 // the real fake-device track stopped and ended under the running session.
 import { expect, waitUntil } from '@open-wc/testing';
 import type { RealtimeVoice } from '../../src/realtime-voice.js';
-import { lines, mock, mount, part, textTurn, useHarness, Watch } from './harness.js';
+import { lines, micAppends, mock, mount, part, textTurn, untilAppends, useHarness, Watch } from './harness.js';
 
 const refuse = (name: string) => () => Promise.reject(new DOMException(`${name} (injected)`, name));
 
-/** Counts microphone audio sent, to see it flow (or not). */
-const appends = (w: Watch) => w.sentOf('input_audio_buffer.append').length;
 
 /** A getUserMedia that hands out the fake device and keeps every stream, until told the microphone is gone. */
 function microphones() {
@@ -79,11 +77,11 @@ describe('fault 6: the microphone denied, absent or unplugged', () => {
     const w = new Watch(el);
     await el.connect();
     expect(el.state).to.equal('listening');
-    await w.until(() => appends(w) >= 10, 'microphone audio');
+    await untilAppends(10, 'microphone audio');
     unplug(mics.streams[0]!);
     await waitUntil(() => mics.streams.length === 2, 'a new microphone opened');
-    const after = appends(w);
-    await w.until(() => appends(w) >= after + 25, 'audio from the new microphone');
+    const after = await micAppends();
+    await untilAppends(after + 25, 'audio from the new microphone');
     expect(mics.streams[1]!.getAudioTracks()[0]!.readyState).to.equal('live');
     expect(el.state).to.equal('listening');
     expect(w.errors).to.deep.equal([]);
@@ -94,7 +92,7 @@ describe('fault 6: the microphone denied, absent or unplugged', () => {
     const el = await mount({ output: 'text', muted: '' }, { platform: { getUserMedia: mics.getUserMedia } });
     const w = new Watch(el);
     await el.connect();
-    await w.until(() => appends(w) >= 10, 'microphone audio');
+    await untilAppends(10, 'microphone audio');
     mics.state.gone = true;
     unplug(mics.streams[0]!);
     const error = await w.error('microphone_ended');

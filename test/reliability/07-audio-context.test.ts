@@ -1,11 +1,10 @@
 // Fault matrix, case 7: the AudioContext suspended by the browser or interrupted (Safari's state for a
 // phone call or a backgrounded tab), and the worklet module refused by a strict Content-Security-Policy.
 import { expect, waitUntil } from '@open-wc/testing';
-import { mount, useHarness, Watch } from './harness.js';
+import { micAppends, mount, untilAppends, useHarness, Watch } from './harness.js';
 import type { RvErrorDetail } from '../../src/events.js';
 import { frameReport } from '../support/frame-report.js';
 
-const appends = (w: Watch) => w.sentOf('input_audio_buffer.append').length;
 
 /**
  * A real AudioContext that can also be put in Safari's `interrupted` state, whose resume() can be
@@ -47,8 +46,8 @@ describe('fault 7: the AudioContext suspended or interrupted; the worklet refuse
     expect(contexts.map((c) => c.state)).to.deep.equal(['running', 'running']);
     await Promise.all(contexts.map((c) => c.suspend()));
     await waitUntil(() => contexts.every((c) => c.state === 'running'), 'both contexts resumed');
-    const after = appends(w);
-    await w.until(() => appends(w) >= after + 25, 'microphone audio after the resume');
+    const after = await micAppends();
+    await untilAppends(after + 25, 'microphone audio after the resume');
     expect(el.state).to.not.equal('error');
     expect(w.errors).to.deep.equal([]);
   });
@@ -71,8 +70,8 @@ describe('fault 7: the AudioContext suspended or interrupted; the worklet refuse
     capture!.refuseResume = false;
     window.dispatchEvent(new Event('pointerdown'));
     await waitUntil(() => capture!.state === 'running', 'resumed by the next gesture');
-    const after = appends(w);
-    await w.until(() => appends(w) >= after + 25, 'microphone audio after the resume');
+    const after = await micAppends();
+    await untilAppends(after + 25, 'microphone audio after the resume');
     expect(el.state).to.equal('listening');
     expect(w.errors).to.deep.equal([]);
   });

@@ -1,7 +1,7 @@
 // Shared harness of the fault-matrix suite: the run's mock realtime server and its fault commands,
 // a guard that fails a test when the page saw an uncaught exception or an unhandled rejection, and a
 // recorder of the element's rv-state / rv-error events with event-based waits (never fixed sleeps).
-import { expect, fixture, fixtureCleanup, html } from '@open-wc/testing';
+import { expect, fixture, fixtureCleanup, html, waitUntil } from '@open-wc/testing';
 import { executeServerCommand } from '@web/test-runner-commands';
 // @ts-expect-error served by the wtr mock plugin (test/support/wtr-plugins.mjs)
 import { MOCK_ORIGIN as ORIGIN, MOCK_TOKEN_URL as TOKEN_URL, MOCK_URL as WS_URL } from '/__mock-realtime__/config.js';
@@ -232,3 +232,10 @@ export async function textTurn(el: RealtimeVoice, watch: Watch, text: string): P
     20000,
   );
 }
+
+/** Microphone appends the live connection received: the socket worker sends them off the main thread, so no rv-client-event reports them. */
+export const micAppends = async (): Promise<number> => (await mock.received()).filter((e) => e.type === 'input_audio_buffer.append').length;
+
+/** Waits until the live connection has received `min` microphone appends. */
+export const untilAppends = (min: number, what: string): Promise<void> =>
+  waitUntil(async () => (await micAppends()) >= min, what, { timeout: 15000, interval: 100 });

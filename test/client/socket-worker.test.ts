@@ -1,0 +1,113 @@
+// The socket worker in Chromium against the real mock: microphone frames that never touch the main
+// thread, held before ready and sent ahead of the events queued meanwhile; the assistant's audio
+// decoded and queued into the playback port, late audio of an interrupted item refused; and the
+// main-thread socket the client falls back to when a page cannot run the worker.
+import { expect, waitUntil } from '@open-wc/testing';
+import { RealtimeClient } from '../../src/client/client.js';
+import { SocketWorker, type FedAudio } from '../../src/client/socket-worker.js';
+import { socketProtocols } from '../../src/client/websocket-transport.js';
+import type { PlaybackInMessage } from '../../src/audio/worklet-processors.js';
+import { mock, MOCK_TOKEN_URL, MOCK_URL, run } from './mock-control.js';
+
+const key = async (): Promise<string> => (await (await fetch(MOCK_TOKEN_URL, { method: 'POST', body: '{}' })).json()).value;
+const quiet = { onDropped: () => undefined, onResumed: () => undefined, onCrash: () => undefined };
+
+/** Opens a socket in a fresh worker; resolves once open, with what the main thread received. */
+async function openWorker(options: Partial<Parameters<typeof SocketWorker.start>[0]> = {}) {
+  const worker = (await SocketWorker.start({ capacityFrames: 72000, ...quiet, ...options }))!;
+  expect(worker, 'the worker starts').to.not.equal(null);
+  const frames: { data: string; fed?: FedAudio }[] = [];
+  let open!: () => void;
+  const opened = new Promise<void>((r) => (open = r));
+  const transport = worker.open(MOCK_URL, socketProtocols(await key()), {
+    open: () => open(),
+    message: (data, fed) => frames.push({ data: data as string, fed }),
+    close: () => undefined,
+  });
+  await opened;
+  return { worker, transport, frames };
+}
+
+const frame = (value: number) => new Int16Array(480).fill(value).buffer;
+
+describe('socket worker against the mock', () => {
+  const workers: SocketWorker[] = [];
+  afterEach(() => workers.splice(0).forEach((w) => w.terminate()));
+
+  it('holds microphone frames until ready, then sends them ahead of the events queued meanwhile', async () => {
+    const { worker, transport } = await openWorker();
+    workers.push(worker);
+    const capture = worker.port('capture');
+    for (let i = 1; i <= 10; i++) capture.postMessage(frame(i * 100));
+    // Before ready only the session's own configuration goes out: the frames wait in the worker.
+    transport.send(JSON.stringify({ type: 'session.update', session: { type: 'realtime' } }));
+    await run('wait-for-received', { type: 'session.update' });
+    expect((await mock.received()).map((e) => e.type)).to.deep.equal(['session.update']);
+    worker.audio(true);
+    transport.send('{"type":"input_audio_buffer.commit"}');
+    await run('wait-for-received', { type: 'input_audio_buffer.commit' });
+    const received = await mock.received();
+    // 10 frames of 20 ms, coalesced into one append, before the commit; the loudest sample is the last frame's.
+    expect(received.map((e) => e.type)).to.deep.equal(['session.update', 'input_audio_buffer.append', 'input_audio_buffer.commit']);
+    expect(received[1]).to.include({ audio_bytes: 9600, audio_peak: 1000 });
+    // Once ready, each frame goes out as it comes.
+    capture.postMessage(frame(7));
+    await run('wait-for-received', { type: 'input_audio_buffer.append', count: 2 });
+    expect((await mock.received()).at(-1)).to.include({ audio_bytes: 960, audio_peak: 7 });
+  });
+
+  it('decodes the assistant audio into the playback port, ends it in order, and refuses an interrupted item', async () => {
+    const { worker, transport, frames } = await openWorker();
+    workers.push(worker);
+    const playback = worker.port('playback', 24000 * 10);
+    const fed: PlaybackInMessage[] = [];
+    playback.onmessage = (e) => fed.push(e.data);
+    const pcm = new Int16Array(2400).map((_, i) => i);
+    const delta = (item: string) =>
+      JSON.stringify({ type: 'response.output_audio.delta', event_id: 'e', response_id: 'resp_1', item_id: item, output_index: 0, content_index: 0, delta: btoa(String.fromCharCode(...new Uint8Array(pcm.buffer))) });
+    await run('send-raw', { text: delta('item_a') });
+    await run('send-raw', { text: JSON.stringify({ type: 'response.output_audio.done', event_id: 'd', response_id: 'resp_1', item_id: 'item_a', output_index: 0, content_index: 0 }) });
+    // What reached the main thread of the assistant's audio (the mock also sent session.created).
+    const audio = () => frames.filter((f) => JSON.parse(f.data).type.startsWith('response.output_audio'));
+    await waitUntil(() => fed.length === 2 && audio().length === 2, 'chunk and end in the playback port');
+    const [chunk, end] = fed as [Extract<PlaybackInMessage, { type: 'chunk' }>, Extract<PlaybackInMessage, { type: 'end' }>];
+    expect(chunk.type).to.equal('chunk');
+    expect([...chunk.pcm.subarray(0, 4)], 'decoded samples').to.deep.equal([0, 1, 2, 3]);
+    expect(end).to.deep.equal({ type: 'end', item: chunk.item });
+    // The main thread still gets the event (its parser reads it), told what the worker did with the audio.
+    expect(audio()[0]!.fed).to.deep.equal({ handle: chunk.item, samples: 2400 });
+    expect(JSON.parse(audio()[0]!.data).type).to.equal('response.output_audio.delta');
+
+    // The worklet reports an interrupt: later audio of every item the worker knew is dropped, not queued.
+    await run('send-raw', { text: delta('item_b') });
+    await waitUntil(() => fed.length === 3, 'the second item queued');
+    const reports: unknown[] = [];
+    worker.playback = { route: () => undefined, receive: (report) => reports.push(report) };
+    playback.postMessage({ type: 'interrupted', token: 1, item: (fed[2] as { item: number }).item, rendered: 100, gone: 2500 });
+    await waitUntil(() => reports.length === 1, 'the worker passed the report on (so it has handled it)');
+    await run('send-raw', { text: delta('item_b') });
+    await waitUntil(() => audio().length === 4, 'the late delta arrives');
+    expect(audio()[3]!.fed).to.deep.equal({ dropped: true });
+    expect(fed.length).to.equal(3);
+    transport.close();
+  });
+
+  it('a page that cannot run the worker keeps the socket on the main thread, and the session works', async () => {
+    let tried = 0;
+    const client = new RealtimeClient({
+      tokenUrl: MOCK_TOKEN_URL,
+      socketWorker: () => {
+        tried++;
+        throw new DOMException('refused by the Content-Security-Policy (injected)', 'SecurityError');
+      },
+    });
+    const appends: string[] = [];
+    client.on('client-event', (e) => e.type === 'input_audio_buffer.append' && appends.push(e.type));
+    await client.connect();
+    expect(tried).to.equal(1);
+    client.appendAudio(new Int16Array(480).fill(500));
+    await run('wait-for-received', { type: 'input_audio_buffer.append' });
+    expect(appends, 'sent from the main thread').to.deep.equal(['input_audio_buffer.append']);
+    client.disconnect();
+  });
+});
