@@ -54,7 +54,7 @@ export interface RvToolCallDetail {
 }
 
 export interface RvErrorDetail {
-  /** A stable code, e.g. `token_http_error`, `microphone_denied`, `connection_lost`, `tool_failed`, or the server's error code. */
+  /** A stable code, e.g. `token_http_error`, `microphone_denied`, `output_device_failed`, `connection_lost`, `tool_failed`, or the server's error code. */
   code: string;
   message: string;
   /** True when the session ended because of it; false when it carries on. */

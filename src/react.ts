@@ -32,6 +32,7 @@ export interface RealtimeVoiceJSXProps
   language?: string;
   'transcription-model'?: string;
   'input-device'?: string;
+  'output-device'?: string;
   'echo-cancellation'?: OnOff;
   'noise-suppression'?: OnOff;
   'auto-gain'?: OnOff;

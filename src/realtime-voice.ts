@@ -151,6 +151,13 @@ export class RealtimeVoice extends LitElement {
   /** `deviceId` of the microphone to use (empty: the default one). Changing it mid-session swaps the microphone. */
   @property({ attribute: 'input-device' }) inputDevice = '';
 
+  /**
+   * `deviceId` of the speaker for the assistant's voice (an `audiooutput` from `enumerateDevices()`;
+   * empty: the system default). Changing it mid-session moves the voice at once. Where the browser
+   * cannot choose (no `setSinkId`), or refuses the id, `rv-error` says so and the voice plays on.
+   */
+  @property({ attribute: 'output-device' }) outputDevice = '';
+
   /** Browser echo cancellation; on unless the attribute says `"false"`. */
   @property({ attribute: 'echo-cancellation', converter: onByDefault }) echoCancellation = true;
 

@@ -9,6 +9,7 @@ export const ok: Props = {
   'turn-detection': 'none',
   layout: 'compact',
   'echo-cancellation': 'false',
+  'output-device': 'default',
   muted: true,
   className: 'voice',
   tools: [{ type: 'function', name: 'lookup', handler: () => 'ok' }],
