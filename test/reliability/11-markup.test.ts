@@ -2,7 +2,7 @@
 // user's transcript, the assistant's (text and audio transcript), tool names and results, and error
 // messages from the server and the token endpoint. All of it must stay text: no element is created,
 // no handler runs, and the characters show verbatim.
-import { expect } from '@open-wc/testing';
+import { expect, waitUntil } from '@open-wc/testing';
 import type { RealtimeVoice } from '../../src/realtime-voice.js';
 import type { RvToolCallDetail } from '../../src/events.js';
 import { lines, mock, MOCK_ORIGIN, MOCK_URL, mount, part, renderedLines, textTurn, useHarness, Watch } from './harness.js';
@@ -76,7 +76,8 @@ describe('fault 11: markup and script payloads in transcripts, tool names and er
       output_index: 0,
       item: { id: 'item_markup_call', type: 'function_call', status: 'completed', name, call_id: 'call_markup', arguments: `{"q":${JSON.stringify(PAYLOADS[2])}}` },
     });
-    await w.until(() => calls.length === 1, 'the rv-tool-call');
+    // Polled: Watch re-checks only on the events it records, and nothing follows the rv-tool-call.
+    await waitUntil(() => calls.length === 1, 'the rv-tool-call', { timeout: 15000 });
     expect(calls[0]!.name).to.equal(name);
     expect(calls[0]!.arguments).to.deep.equal({ q: PAYLOADS[2] });
     await inert(el, baseline);
