@@ -173,9 +173,13 @@ describe('RealtimeClient against the mock', () => {
   it('a client response racing a VAD-created one never causes conversation_already_has_active_response to surface', async () => {
     const { client, log } = make();
     await client.connect();
-    // The instant VAD ends the turn the server creates its response; ask for ours at that very moment.
+    // The instant VAD ends the turn the server creates its response; ask for ours at that very moment. The
+    // server's response stalls until ours has arrived, so the race always happens (however slow the machine).
+    await mock.fault([{ on: 'response.created', stall: true }]);
     client.on('speech-stopped', () => client.createResponse({ instructions: 'Also say goodbye.' }));
     for (const frame of speech(600, 900)) client.appendAudio(frame);
+    await run('wait-for-received', { type: 'response.create' });
+    await run('resume', {});
     await until(() => log.response.filter((r) => r.phase === 'done').length >= 2, 'both responses');
     const sent = await mock.sent();
     const collisions = sent.filter((e) => e.type === 'error' && (e as any).error.code === 'conversation_already_has_active_response');
