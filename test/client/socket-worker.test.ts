@@ -56,6 +56,26 @@ describe('socket worker against the mock', () => {
     expect((await mock.received()).at(-1)).to.include({ audio_bytes: 960, audio_peak: 7 });
   });
 
+  it('reports the microphone audio dropped when more than 3 s wait before ready, sends the newest 3 s, then reports the flow again', async () => {
+    const dropped: [number, string][] = [];
+    let resumed = 0;
+    const { worker, transport } = await openWorker({ onDropped: (frames, reason) => dropped.push([frames, reason]), onResumed: () => resumed++ });
+    workers.push(worker);
+    const capture = worker.port('capture');
+    // 4 s of 20 ms frames, each holding its index: the ring keeps 3 s (72000 samples) and drops the oldest second.
+    for (let i = 0; i < 200; i++) capture.postMessage(frame(i));
+    await waitUntil(() => dropped.reduce((n, [f]) => n + f, 0) === 24000, 'the oldest second dropped');
+    expect(new Set(dropped.map(([, reason]) => reason))).to.deep.equal(new Set(['pre-connect']));
+    worker.audio(true);
+    transport.send('{"type":"input_audio_buffer.commit"}');
+    await run('wait-for-received', { type: 'input_audio_buffer.commit' });
+    const appends = (await mock.received()).filter((e) => e.type === 'input_audio_buffer.append');
+    // 3 s in appends of at most 1 s, the newest frame (index 199) last.
+    expect(appends.map((e) => e.audio_bytes)).to.deep.equal([48000, 48000, 48000]);
+    expect(appends.at(-1)!.audio_peak).to.equal(199);
+    expect(resumed, 'the flow after drops is reported once').to.equal(1);
+  });
+
   it('decodes the assistant audio into the playback port, ends it in order, and refuses an interrupted item', async () => {
     const { worker, transport, frames } = await openWorker();
     workers.push(worker);
