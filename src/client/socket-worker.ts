@@ -59,7 +59,7 @@ export interface SocketWorkerScope {
 
 /**
  * The worker's whole program. Never called on a page's main thread: its text runs in the Worker as
- * `(fn)(self, SendQueue, encode)`, so it may reference only its parameters and worker globals.
+ * `(fn)(self, SendQueue, encode, FeedQueue, decode)`, so it may reference only its parameters and worker globals.
  */
 export function socketWorkerMain(
   scope: SocketWorkerScope,
@@ -100,7 +100,7 @@ export function socketWorkerMain(
     if (!refused.includes(id)) refused.push(id);
     if (refused.length > 64) refused.shift();
   };
-  // An assistant audio delta: decoded and queued here; null leaves it to the main thread (not fed, or unreadable).
+  // An assistant audio delta: decoded and queued here; undefined leaves it to the main thread (not fed, or unreadable).
   const feedDelta = (text: string): FedAudio | undefined => {
     if (!feed || !text.includes('"response.output_audio.')) return undefined;
     let event: { type?: unknown; item_id?: unknown; response_id?: unknown; delta?: unknown };
