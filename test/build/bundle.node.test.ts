@@ -8,7 +8,7 @@ import { CHROMIUM_FLAGS, CHROMIUM_PATH } from '../../scripts/chromium.mjs';
 // The size users compare us on (peers ship 100-450 kB): the classic-script bundle, min+gzip.
 // Issue 6 sets the target at 25 kB; the widget measured 44.6 kB (44594 B) after minifying the stylesheet and trimming
 // zod and Node-only code, then 47.2 kB (47199 B) with the socket worker that takes the audio off the main thread (issue 5,
-// +2.5 kB), and 46.6 kB (46602 B) with the element's properties declared statically, when this ceiling was set. CI holds it
+// +2.5 kB), and 46.7 kB (46726 B) with the element's properties declared statically, when this ceiling was set. CI holds it
 // there (a ratchet: lower it as the size comes down) until the target is reached.
 const IIFE_TARGET_BYTES = 25 * 1024;
 const IIFE_CEILING_BYTES = 46 * 1024;
