@@ -280,6 +280,8 @@ describe('RealtimeClient against the mock', () => {
     await until(() => client.state === 'ready', 'reconnected');
     expect(client.stateReason).to.equal('reconnected');
     expect(await mock.connectionCount()).to.equal(2);
+    // The history leaves through the socket worker once ready: wait until the mock has all of it.
+    await run('wait-for-received', { type: 'conversation.item.create', count: 4 });
     const received = await mock.received();
     expect(received[0]!.type).to.equal('session.update');
     const seeds = received.slice(1).filter((e) => e.type === 'conversation.item.create').map((e) => (e as any).item);
@@ -333,6 +335,7 @@ describe('RealtimeClient against the mock', () => {
     await mock.expire();
     await until(() => client.state === 'ready' && client.stateReason === 'rolled_over', 'rolled over');
     expect(log.state.map((s) => `${s.state}:${s.reason}`)).to.deep.equal(['connecting:connect', 'ready:connected', 'reconnecting:session_expired', 'ready:rolled_over']);
+    await run('wait-for-received', { type: 'conversation.item.create', count: 2 });
     const received = await mock.received();
     expect(received.filter((e) => e.type === 'conversation.item.create').map((e) => (e as any).item.content[0].text)).to.deep.equal([
       'remember the word banana',

@@ -3,8 +3,12 @@
 import { expect } from '@open-wc/testing';
 import { command, lines, mock, mount, renderedLines, textTurn, useHarness, Watch, type WireEvent } from './harness.js';
 
-/** Text items the newest connection received from the element (the re-seeded history), as `role:type:text`. */
-async function seeds(): Promise<string[]> {
+/**
+ * Text items the newest connection received from the element (the re-seeded history), as `role:type:text`, once
+ * it has received `count` of them (they leave through the socket worker after the element is ready again).
+ */
+async function seeds(count: number): Promise<string[]> {
+  await command('wait-for-received', { type: 'conversation.item.create', count });
   return (await mock.received())
     .filter((e) => e.type === 'conversation.item.create' && e.item.type === 'message')
     .map((e: WireEvent) => `${e.item.role}:${e.item.content[0].type}:${e.item.content[0].text}`);
@@ -40,7 +44,7 @@ describe('fault 1: the server drops the socket mid-response (1006), and again du
     expect(after.length).to.be.within(3, 4);
     if (after[3]) expect('assistant: You wrote: Second question').to.contain(after[3]);
     expect(renderedLines(el)).to.deep.equal(el.transcript.map((e) => e.text));
-    expect((await seeds()).slice(0, 3)).to.deep.equal([
+    expect((await seeds(3)).slice(0, 3)).to.deep.equal([
       'user:input_text:First question',
       'assistant:output_text:You wrote: First question',
       'user:input_text:Second question',
@@ -68,7 +72,7 @@ describe('fault 1: the server drops the socket mid-response (1006), and again du
     expect((await mock.connections()).length).to.equal(connections + 2);
     expect(el.state).to.equal('listening');
     expect(lines(el)).to.deep.equal(['user: Remember the number 42', 'assistant: You wrote: Remember the number 42']);
-    expect(await seeds()).to.deep.equal(['user:input_text:Remember the number 42', 'assistant:output_text:You wrote: Remember the number 42']);
+    expect(await seeds(2)).to.deep.equal(['user:input_text:Remember the number 42', 'assistant:output_text:You wrote: Remember the number 42']);
     await textTurn(el, w, 'Still there?');
     expect(lines(el)).to.have.length(4);
     expect(w.errors.filter((e) => e.fatal)).to.deep.equal([]);
@@ -105,7 +109,7 @@ describe('fault 2: session_expired at the session limit', () => {
     await w.state('reconnecting', { reason: 'session_expired', from: mark });
     await w.state('listening', { reason: 'rolled_over', from: mark });
     expect((await mock.connections()).length).to.equal(connections + 1);
-    expect(await seeds()).to.deep.equal(['user:input_text:My name is Ada', 'assistant:output_text:You wrote: My name is Ada']);
+    expect(await seeds(2)).to.deep.equal(['user:input_text:My name is Ada', 'assistant:output_text:You wrote: My name is Ada']);
     expect(el.transcript.map((e) => e.itemId)).to.deep.equal(ids);
     await textTurn(el, w, 'What is my name?');
     expect(lines(el)).to.deep.equal([
