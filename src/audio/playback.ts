@@ -76,7 +76,7 @@ interface Item {
   id: string;
   handle: number;
   /** Queued by a socket worker, which also ends it. */
-  fed?: boolean;
+  fed: boolean;
   contentIndex: number;
   received: number;
   rendered: number;
@@ -171,12 +171,7 @@ export class AudioPlayback extends ContextEngine {
   enqueue(itemId: string, pcm: Int16Array, contentIndex = 0): boolean {
     if (this.#closed || this.#dropped.includes(itemId)) return false;
     if (!pcm.length) return true;
-    let item = this.#byId.get(itemId);
-    if (!item) {
-      item = { id: itemId, handle: ++this.#handles, contentIndex, received: 0, rendered: 0 };
-      this.#byId.set(itemId, item);
-      this.#byHandle.set(item.handle, item);
-    }
+    const item = this.#item(itemId, contentIndex);
     item.received += pcm.length;
     this.#feed.push(item.handle, pcm.slice());
     return true;
@@ -188,14 +183,19 @@ export class AudioPlayback extends ContextEngine {
    */
   adopt(itemId: string, handle: number, samples: number, contentIndex = 0): boolean {
     if (this.#closed || this.#dropped.includes(itemId)) return false;
+    this.#item(itemId, contentIndex, handle).received += samples;
+    return true;
+  }
+
+  /** The item of `itemId`, made on its first audio: under a handle of ours, or the socket worker's `fedHandle`. */
+  #item(itemId: string, contentIndex: number, fedHandle?: number): Item {
     let item = this.#byId.get(itemId);
     if (!item) {
-      item = { id: itemId, handle, fed: true, contentIndex, received: 0, rendered: 0 };
+      item = { id: itemId, handle: fedHandle ?? ++this.#handles, fed: fedHandle !== undefined, contentIndex, received: 0, rendered: 0 };
       this.#byId.set(itemId, item);
-      this.#byHandle.set(handle, item);
+      this.#byHandle.set(item.handle, item);
     }
-    item.received += samples;
-    return true;
+    return item;
   }
 
   /**

@@ -335,10 +335,7 @@ export class RealtimeClient {
     if (this.#capture === capture) return;
     this.#capture?.route(null);
     this.#capture = capture;
-    const worker = this.#live;
-    if (!worker) return;
-    worker.capture = capture;
-    capture?.route(() => worker.port('capture'));
+    if (this.#live) this.#routeCaptureTo(this.#live);
   }
 
   /**
@@ -349,10 +346,7 @@ export class RealtimeClient {
     if (this.#playback === playback) return;
     this.#playback?.route(null);
     this.#playback = playback;
-    const worker = this.#live;
-    if (!worker) return;
-    worker.playback = playback;
-    playback?.route((capacity) => worker.port('playback', capacity));
+    if (this.#live) this.#routePlaybackTo(this.#live);
   }
 
   /**
@@ -404,8 +398,10 @@ export class RealtimeClient {
   cancelResponse(): void {
     const target = this.#responses.cancel();
     if (!target) return;
-    if (target.responseId) remember(this.#cancelledResponses, target.responseId);
-    if (target.responseId) this.#live?.drop(target.responseId);
+    if (target.responseId) {
+      remember(this.#cancelledResponses, target.responseId);
+      this.#live?.drop(target.responseId);
+    }
     this.#queue.send(responseCancel(target.responseId));
   }
 
@@ -536,8 +532,7 @@ export class RealtimeClient {
           if (this.#worker !== worker) return;
           this.#worker = undefined;
           this.#live = null;
-          this.#capture?.route(null);
-          this.#playback?.route(null);
+          this.#unroute();
         },
       },
       typeof use === 'function' ? use : undefined,
@@ -546,16 +541,28 @@ export class RealtimeClient {
     void worker.then((w) => {
       if (this.#worker !== worker) return w?.terminate();
       this.#live = w;
-      if (w) this.#routeTo(w);
+      if (!w) return;
+      this.#routeCaptureTo(w);
+      this.#routePlaybackTo(w);
     });
     return worker;
   }
 
-  #routeTo(worker: SocketWorker): void {
+  // Each route gets its own port, so re-routing one leaves the other (and the worker's feed) as it is.
+  #routeCaptureTo(worker: SocketWorker): void {
     worker.capture = this.#capture;
-    worker.playback = this.#playback;
     this.#capture?.route(() => worker.port('capture'));
+  }
+
+  #routePlaybackTo(worker: SocketWorker): void {
+    worker.playback = this.#playback;
     this.#playback?.route((capacity) => worker.port('playback', capacity));
+  }
+
+  /** Frames and playback reports go straight to the main thread again (the worker is gone). */
+  #unroute(): void {
+    this.#capture?.route(null);
+    this.#playback?.route(null);
   }
 
   #open(token: RealtimeToken, generation: number, worker: SocketWorker | null = null): void {
@@ -962,8 +969,7 @@ export class RealtimeClient {
     this.#worker = undefined;
     this.#live = null;
     if (!live) return;
-    this.#capture?.route(null);
-    this.#playback?.route(null);
+    this.#unroute();
     live.terminate();
   }
 

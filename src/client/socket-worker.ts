@@ -2,6 +2,7 @@
 // (base64 and JSON here), so the page's main thread never touches a capture frame; server frames
 // are passed on to the main thread as they arrive, where the one parser reads them.
 import { FeedQueue } from '../audio/feed-queue.js';
+import { decodeBase64Portable, encodeBase64Portable } from '../protocol/base64.js';
 import type { PlaybackInMessage, PlaybackOutMessage } from '../audio/worklet-processors.js';
 import { SendQueue, type AudioDropReason } from './send-queue.js';
 import type { Transport, TransportHandlers } from './transport.js';
@@ -59,15 +60,26 @@ export interface SocketWorkerScope {
 
 /**
  * The worker's whole program. Never called on a page's main thread: its text runs in the Worker as
- * `(fn)(self, SendQueue, encode, FeedQueue, decode)`, so it may reference only its parameters and worker globals.
+ * `(fn)(self, SendQueue, FeedQueue, encodeBase64Portable, decodeBase64Portable)`, so it may reference only its
+ * parameters and worker globals.
  */
 export function socketWorkerMain(
   scope: SocketWorkerScope,
   Queue: typeof SendQueue,
-  encode: (pcm: Int16Array) => string,
   Feed: typeof FeedQueue,
-  decode: (b64: string) => Int16Array,
+  encodePortable: typeof encodeBase64Portable,
+  decodePortable: typeof decodeBase64Portable,
 ): void {
+  // PCM16 little-endian (as every browser is) to and from base64: native where the engine has it.
+  const native = Uint8Array as unknown as { fromBase64?: (b64: string) => Uint8Array };
+  const encode = (pcm: Int16Array): string => {
+    const bytes = new Uint8Array(pcm.buffer, pcm.byteOffset, pcm.byteLength) as Uint8Array & { toBase64?: () => string };
+    return bytes.toBase64 ? bytes.toBase64() : encodePortable(bytes);
+  };
+  const decode = (b64: string): Int16Array => {
+    const bytes = native.fromBase64 ? native.fromBase64(b64) : decodePortable(b64);
+    return new Int16Array(bytes.buffer, bytes.byteOffset, bytes.byteLength >> 1);
+  };
   let socket: WebSocket | null = null;
   let id = 0;
   let queue: SendQueue<string> | null = null;
@@ -259,32 +271,10 @@ export function socketWorkerMain(
   post({ t: 'ready' });
 }
 
-/** Base64 of PCM16 (little-endian, as every browser is), self-contained for the worker. */
-export function encodePcm16(pcm: Int16Array): string {
-  const bytes = new Uint8Array(pcm.buffer, pcm.byteOffset, pcm.byteLength) as Uint8Array & { toBase64?: () => string };
-  if (bytes.toBase64) return bytes.toBase64();
-  let binary = '';
-  for (let i = 0; i < bytes.length; i += 0x8000) binary += String.fromCharCode.apply(null, bytes.subarray(i, i + 0x8000) as unknown as number[]);
-  return btoa(binary);
-}
-
-/** PCM16 of base64 (little-endian), self-contained for the worker. Throws on invalid base64. */
-export function decodePcm16(b64: string): Int16Array {
-  const from = (Uint8Array as unknown as { fromBase64?: (s: string) => Uint8Array }).fromBase64;
-  let bytes: Uint8Array;
-  if (from) bytes = from(b64);
-  else {
-    const binary = atob(b64);
-    bytes = new Uint8Array(binary.length);
-    for (let i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i);
-  }
-  return new Int16Array(bytes.buffer, 0, bytes.byteLength >> 1);
-}
-
 /** The JavaScript text of the worker, built from the functions' own (type-checked, tested) source. */
 export function socketWorkerSource(): string {
   // esbuild's keepNames (tsx, some dev servers) wraps classes in __name(): give it a no-op.
-  return `const __name=(f)=>f;(${socketWorkerMain})(self,${SendQueue},${encodePcm16},${FeedQueue},${decodePcm16});\n`;
+  return `const __name=(f)=>f;(${socketWorkerMain})(self,${SendQueue},${FeedQueue},${encodeBase64Portable},${decodeBase64Portable});\n`;
 }
 
 let blobUrl: string | undefined;

@@ -93,17 +93,16 @@ export class PlaybackController {
 
   /** Audio a socket worker queued into the worklet itself. */
   adopt(itemId: string, handle: number, samples: number, contentIndex: number): void {
-    if (this.#playback?.adopt(itemId, handle, samples, contentIndex)) {
-      this.#pending = true;
-      this.#lastItem = itemId;
-    }
+    if (this.#playback?.adopt(itemId, handle, samples, contentIndex)) this.#queued(itemId);
   }
 
   enqueue(itemId: string, pcm: Int16Array, contentIndex: number): void {
-    if (this.#playback?.enqueue(itemId, pcm, contentIndex)) {
-      this.#pending = true;
-      this.#lastItem = itemId;
-    }
+    if (this.#playback?.enqueue(itemId, pcm, contentIndex)) this.#queued(itemId);
+  }
+
+  #queued(itemId: string): void {
+    this.#pending = true;
+    this.#lastItem = itemId;
   }
 
   /** WebRTC: the remote stream of a (new) connection. */

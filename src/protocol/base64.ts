@@ -18,13 +18,15 @@ const nativeDecode = (Uint8Array as unknown as NativeBase64Ctor).fromBase64;
 const NodeBuffer = (globalThis as { Buffer?: BufferCtor }).Buffer;
 // Strict alphabet check for the Buffer path, which would otherwise skip bad characters silently.
 const BASE64_RE = /^[A-Za-z0-9+/]*={0,2}$/;
-const CHUNK = 0x8000;
 
-/** btoa over 32 K slices: never spreads a large array into one call (engine argument limits). */
+/**
+ * btoa over 32 K slices: never spreads a large array into one call (engine argument limits).
+ * Self-contained, like its twin below: the socket worker runs both from their source text.
+ */
 export function encodeBase64Portable(bytes: Uint8Array): string {
   const parts: string[] = [];
-  for (let i = 0; i < bytes.length; i += CHUNK) {
-    parts.push(String.fromCharCode.apply(null, bytes.subarray(i, i + CHUNK) as unknown as number[]));
+  for (let i = 0; i < bytes.length; i += 0x8000) {
+    parts.push(String.fromCharCode.apply(null, bytes.subarray(i, i + 0x8000) as unknown as number[]));
   }
   return btoa(parts.join(''));
 }
