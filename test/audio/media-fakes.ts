@@ -70,23 +70,29 @@ export async function until(condition: () => boolean, ms = 15000): Promise<void>
 }
 
 /**
- * Frequency of a tone in PCM16 frames at 24 kHz: rising crossings with hysteresis (from below -0.1
- * to above +0.1 of full scale), so a dropout to zero inside a half cycle does not count.
+ * Frequency of a tone in PCM16 frames at 24 kHz: the median over the frames that carry sound of
+ * each frame's rising crossings with hysteresis (from below -0.1 to above +0.1 of full scale). Per
+ * frame and median, because Chromium may drop a few ms of a fresh MediaStream under load: a
+ * dropout inside the window must not read as a lower pitch (it did once in CI: 1287 Hz for 1500).
  */
 export function toneFrequency(frames: Int16Array[]): number {
-  let cycles = 0;
-  let low = false;
-  let n = 0;
-  for (const f of frames)
+  const perFrame: number[] = [];
+  for (const f of frames) {
+    if (envelope([f])[0] < 0.1) continue;
+    let cycles = 0;
+    let low = false;
     for (const s of f) {
-      n++;
       if (s < -3277) low = true;
       else if (low && s > 3277) {
         cycles++;
         low = false;
       }
     }
-  return cycles / (n / 24000);
+    perFrame.push(cycles / (f.length / 24000));
+  }
+  if (perFrame.length === 0) return 0;
+  perFrame.sort((a, b) => a - b);
+  return perFrame[perFrame.length >> 1];
 }
 
 /** RMS of each PCM16 frame, in [0, 1]. */
