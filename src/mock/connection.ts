@@ -113,6 +113,8 @@ export interface MockWire {
   /** Text frames as strings, binary frames as bytes. */
   onMessage(listener: (data: string | Uint8Array) => void): void;
   onClose(listener: (code: number, reason: string) => void): void;
+  /** Stops or restarts reading the channel (absent where the channel cannot be throttled: WebRTC). */
+  pauseReading?(paused: boolean): void;
 }
 
 /** A `ws` WebSocket as a {@link MockWire}. */
@@ -125,6 +127,7 @@ export function webSocketWire(ws: WebSocket): MockWire {
       else ws.close(code, reason);
     },
     onMessage: (listener) => ws.on('message', (data, isBinary) => listener(isBinary ? new Uint8Array(data as Buffer) : (data as Buffer).toString('utf8'))),
+    pauseReading: (paused) => (paused ? ws.pause() : ws.resume()),
     onClose: (listener) => {
       ws.on('close', (code, reason) => listener(code, reason.toString()));
       ws.on('error', () => {
@@ -263,6 +266,15 @@ export class MockConnection {
 
   resume(): void {
     this.pacer.resume();
+  }
+
+  /**
+   * Stops reading the client's frames until called with false, as a congested uplink does: the
+   * kernel buffers fill, then the browser's `bufferedAmount` grows. WebSocket connections only.
+   */
+  pauseReading(paused = true): void {
+    if (!this.wire.pauseReading) throw new Error('pauseReading: only a WebSocket connection can be throttled');
+    this.wire.pauseReading(paused);
   }
 
   /** Ends the session as the time limit does: `session_expired` error, then close 1001. */

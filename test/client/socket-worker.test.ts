@@ -1,5 +1,6 @@
 // The socket worker in Chromium against the real mock: microphone frames that never touch the main
-// thread, held before ready and sent ahead of the events queued meanwhile; the assistant's audio
+// thread, held before ready and sent ahead of the events queued meanwhile, held and dropped with a
+// report on a congested socket (the mock stops reading); the assistant's audio
 // decoded and queued into the playback port, late audio of an interrupted item refused; and the
 // main-thread socket the client falls back to when a page cannot run the worker.
 import { expect, waitUntil } from '@open-wc/testing';
@@ -73,6 +74,60 @@ describe('socket worker against the mock', () => {
     // 3 s in appends of at most 1 s, the newest frame (index 199) last.
     expect(appends.map((e) => e.audio_bytes)).to.deep.equal([48000, 48000, 48000]);
     expect(appends.at(-1)!.audio_peak).to.equal(199);
+    expect(resumed, 'the flow after drops is reported once').to.equal(1);
+  });
+
+  it('a congested socket: microphone audio is held, the oldest dropped and reported, nothing lost silently; once it drains the rest goes in order and the flow is reported again', async () => {
+    const dropped: [number, string][] = [];
+    let resumed = 0;
+    const { worker, transport } = await openWorker({ onDropped: (frames, reason) => dropped.push([frames, reason]), onResumed: () => resumed++ });
+    workers.push(worker);
+    worker.audio(true);
+    // A congested uplink: the mock stops reading, and 8 MB of events fill the kernel's buffers (about 4 MB on loopback),
+    // so the socket's bufferedAmount stays far above the 256 kB high-water mark.
+    await run('pause-reading', { paused: true });
+    const filler = JSON.stringify({ type: 'rv.test.filler', pad: 'x'.repeat(1 << 20) });
+    for (let i = 0; i < 8; i++) transport.send(filler);
+    const capture = worker.port('capture');
+    // The worker hands frame buffers back in eights: that tells when it has taken them (frames and
+    // events travel on different channels, so an event sent too early could overtake the frames).
+    let posted = 0;
+    let taken = 0;
+    capture.onmessage = (e) => (taken += (e.data as ArrayBuffer[]).length);
+    const post = async (n: number) => {
+      for (let k = 0; k < n; k++) capture.postMessage(frame(++posted));
+      await waitUntil(() => taken === posted, 'the worker took the frames', { interval: 1 });
+    };
+    await post(96);
+    // A control event is never dropped, and the audio captured before it goes first.
+    const beforeCommit = posted;
+    transport.send('{"type":"input_audio_buffer.commit"}');
+    while (dropped.length === 0) {
+      expect(posted, 'the ring (3 s) overflows while congested').to.be.below(1000);
+      await post(8);
+    }
+    await post(96);
+    const droppedWhileCongested = dropped.reduce((n, [f]) => n + f, 0);
+    expect(droppedWhileCongested, 'at least the frames beyond 3 s').to.be.at.least((posted - beforeCommit - 150) * 480);
+    await run('pause-reading', { paused: false });
+    while (resumed === 0) {
+      expect(posted, 'the audio flows again once the socket drains').to.be.below(20000);
+      await post(8);
+    }
+    transport.send('{"type":"input_audio_buffer.commit"}');
+    await run('wait-for-received', { type: 'input_audio_buffer.commit', count: 2 });
+    const received = (await mock.received()).filter((e) => e.type !== 'rv.test.filler');
+    const appends = received.filter((e) => e.type === 'input_audio_buffer.append');
+    const peaks = appends.map((e) => e.audio_peak as number);
+    expect(new Set(dropped.map(([, reason]) => reason))).to.deep.equal(new Set(['congestion']));
+    // Every frame either reached the server or was reported dropped.
+    const sent = appends.reduce((n, e) => n + (e.audio_bytes as number) / 2, 0);
+    expect(sent + dropped.reduce((n, [f]) => n + f, 0), 'sent + reported dropped').to.equal(posted * 480);
+    // In order, the newest frame last, and the first commit right behind the audio captured before it.
+    expect(peaks.every((p, i) => i === 0 || p > peaks[i - 1]), `increasing: ${peaks.join(' ')}`).to.equal(true);
+    expect(peaks.at(-1)).to.equal(posted);
+    const firstCommit = received.findIndex((e) => e.type === 'input_audio_buffer.commit');
+    expect(received[firstCommit - 1]).to.include({ type: 'input_audio_buffer.append', audio_peak: beforeCommit });
     expect(resumed, 'the flow after drops is reported once').to.equal(1);
   });
 

@@ -171,6 +171,25 @@ describe('fault injection', () => {
     assert.equal((await client.until('response.done')).at(-1)!.response.status, 'completed');
   });
 
+  it('stops reading the client while paused, as a congested uplink: its frames back up in its socket and arrive once reading resumes', async () => {
+    const { client, conn } = await open(server);
+    conn.pauseReading(true);
+    const pad = 'x'.repeat(1 << 20);
+    let sent = 0;
+    // Until the kernel's buffers are full and the client's own socket starts holding bytes.
+    while (client.ws.bufferedAmount === 0) {
+      assert.ok(sent < 64, 'the client socket backs up within 64 MB');
+      client.send({ type: 'rv.test.filler', pad });
+      sent++;
+      await new Promise((r) => setImmediate(r));
+    }
+    const seen = conn.received.filter((e) => e.type === 'rv.test.filler').length;
+    assert.ok(seen < sent, `${seen} of ${sent} read while paused`);
+    conn.pauseReading(false);
+    await conn.waitForReceived('rv.test.filler', sent);
+    assert.equal(client.ws.bufferedAmount, 0);
+  });
+
   it('ends the session on demand as the time limit does (expire)', async () => {
     const { client, conn } = await open(server);
     conn.expire();

@@ -19,7 +19,7 @@ const PREFIX = 'mock-realtime:';
  * - `faults` `{ rules }`: arm fault rules on the next connection; `fault` `{ rules, connection? }`: on a live one;
  * - `drop` `{ code?, reason?, connection? }`, `send-raw` `{ text | base64, connection? }`,
  *   `send-event` `{ event, connection? }`, `error` `{ error, connection? }`, `duplicate` `{ type, times? }`,
- *   `delay` `{ ms }`, `stall`, `resume`, `expire`: act on a live connection now;
+ *   `delay` `{ ms }`, `stall`, `resume`, `expire`, `pause-reading` `{ paused? }`: act on a live connection now;
  * - `handshake` `{ status, body?, times? }`, `http-fault` `{ path?, status, body?, raw?, contentType?, delayMs?, times? }`: fail (or slow) upcoming requests;
  * - `configure` `{ sessionLimitMs?, pacing?, inputTranscriptTiming? }`: settings for new connections;
  * - `issue-key` `{ ttlSeconds?, session? }`: mint an `ek_` key directly.
@@ -89,6 +89,10 @@ export function mockRealtimePlugin(options = {}) {
     },
     resume: (p) => {
       connection(p.connection).resume();
+      return true;
+    },
+    'pause-reading': (p) => {
+      connection(p.connection).pauseReading(p.paused ?? true);
       return true;
     },
     expire: (p) => {
