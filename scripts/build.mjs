@@ -24,13 +24,18 @@ await build({
 });
 
 // The self-hosted worklet module for pages whose CSP forbids blob: (`worklet-url`): the same minified
-// functions the bundle inlines, written out as one file that registers both processors.
+// functions the bundle inlines, written out as one file that registers both processors; and the socket worker.
 {
   const tmp = mkdtempSync(path.join(os.tmpdir(), 'rv-worklet-'));
   const out = path.join(tmp, 'sources.mjs');
   await build({ entryPoints: ['src/audio/worklet-sources.ts'], outfile: out, bundle: true, format: 'esm', minify: true, logLevel: 'warning' });
   const { workletModuleSource } = await import(out);
   writeFileSync('dist/realtime-voice.worklet.js', workletModuleSource());
+  // The self-hosted socket worker (`worker-url`), built the same way from its own minified functions.
+  const worker = path.join(tmp, 'worker.mjs');
+  await build({ entryPoints: ['src/client/socket-worker.ts'], outfile: worker, bundle: true, format: 'esm', minify: true, logLevel: 'warning' });
+  const { socketWorkerSource } = await import(worker);
+  writeFileSync('dist/realtime-voice.worker.js', socketWorkerSource());
   rmSync(tmp, { recursive: true, force: true });
 }
 

@@ -127,6 +127,7 @@ export class RealtimeVoice extends LitElement {
     noiseSuppression: { attribute: 'noise-suppression', converter: onByDefault },
     autoGain: { attribute: 'auto-gain', converter: onByDefault },
     workletUrl: { attribute: 'worklet-url' },
+    workerUrl: { attribute: 'worker-url' },
     layout: { reflect: true },
     theme: { reflect: true },
     textInput: { attribute: 'text-input', type: Boolean },
@@ -196,6 +197,13 @@ export class RealtimeVoice extends LitElement {
 
   /** A self-hosted URL for the audio worklets, for pages whose CSP forbids `blob:` and `data:` scripts. */
   workletUrl = '';
+
+  /**
+   * A self-hosted URL for the socket worker (`dist/realtime-voice.worker.js`), for pages whose CSP
+   * forbids `blob:` workers. Without it such a page keeps the socket on the main thread, which works
+   * at a higher main-thread cost.
+   */
+  workerUrl = '';
 
   /** `expanded` (a card with transcript and controls) or `compact` (a floating button that opens a panel). */
   layout: 'expanded' | 'compact' = 'expanded';

@@ -40,7 +40,7 @@ import { ToolRunner, type RealtimeTool, type ToolCall, type ToolFailure } from '
 import type { Transport, TransportHandlers, TransportKind, TransportRefusal } from './transport.js';
 import { webRtcTransport, type CreatePeerConnection } from './webrtc-transport.js';
 import { socketProtocols, webSocketTransport, type CreateWebSocket } from './websocket-transport.js';
-import { SocketWorker, type CaptureRoute, type CreateSocketWorker, type FedAudio, type PlaybackRoute } from './socket-worker.js';
+import { SocketWorker, socketWorkerAt, type CaptureRoute, type CreateSocketWorker, type FedAudio, type PlaybackRoute } from './socket-worker.js';
 
 export type { CreateWebSocket, WebSocketLike } from './websocket-transport.js';
 export type { CreatePeerConnection } from './webrtc-transport.js';
@@ -74,10 +74,12 @@ export interface RealtimeClientOptions {
   createWebSocket?: CreateWebSocket;
   /**
    * WebSocket transport: run the socket and the microphone's encoding in a Worker, so that no audio
-   * frame costs the page's main thread (default true). Without Worker support, or when the page's
-   * CSP refuses a `blob:` worker, the socket stays on the main thread.
+   * frame costs the page's main thread (default true: built from the bundle, loaded from a `blob:`
+   * URL). A string is the URL of the self-hosted `dist/realtime-voice.worker.js`, for a CSP without
+   * `blob:`. Without Worker support, or when the page's CSP refuses the worker, the socket stays on
+   * the main thread.
    */
-  socketWorker?: boolean | CreateSocketWorker;
+  socketWorker?: boolean | string | CreateSocketWorker;
   /** fetch used for `tokenUrl` (default: the global fetch). */
   fetch?: typeof fetch;
   /** Time and timers (default: the system clock). */
@@ -535,7 +537,7 @@ export class RealtimeClient {
           this.#unroute();
         },
       },
-      typeof use === 'function' ? use : undefined,
+      typeof use === 'function' ? use : typeof use === 'string' ? socketWorkerAt(use) : undefined,
     );
     this.#worker = worker;
     void worker.then((w) => {

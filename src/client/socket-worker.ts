@@ -282,8 +282,13 @@ let blobUrl: string | undefined;
 /** Creates the Worker; throws when the page cannot run one (no Worker, a CSP without `blob:` in worker-src). */
 export type CreateSocketWorker = () => Worker;
 
-const defaultCreate: CreateSocketWorker = () =>
-  new Worker((blobUrl ??= URL.createObjectURL(new Blob([socketWorkerSource()], { type: 'text/javascript' }))), { name: 'realtime-voice socket' });
+/** The worker from a self-hosted copy of `dist/realtime-voice.worker.js`, for a CSP without `blob:`. */
+export const socketWorkerAt =
+  (url: string | URL): CreateSocketWorker =>
+  () =>
+    new Worker(url, { name: 'realtime-voice socket' });
+
+const defaultCreate: CreateSocketWorker = () => socketWorkerAt((blobUrl ??= URL.createObjectURL(new Blob([socketWorkerSource()], { type: 'text/javascript' }))))();
 
 export interface SocketWorkerOptions {
   /** Frames of microphone audio held before ready or while congested. */

@@ -52,6 +52,7 @@ export interface SessionSettings extends CaptureSettings, PlaybackSettings {
   transcriptionModel: string;
   tools: RealtimeVoiceTool[];
   dangerouslyAllowStandardKey: boolean;
+  workerUrl: string;
 }
 
 type Host = ReactiveControllerHost & HTMLElement & SessionSettings;
@@ -303,6 +304,7 @@ export class SessionController implements ReactiveController {
       model: h.model || undefined,
       fetch: h.platform.fetch,
       createWebSocket: h.platform.createWebSocket,
+      socketWorker: h.workerUrl || true,
       transport: h.transport === 'webrtc' ? 'webrtc' : 'websocket',
       createPeerConnection: h.platform.createPeerConnection,
       allowStandardKey: h.dangerouslyAllowStandardKey,

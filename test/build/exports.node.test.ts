@@ -39,7 +39,7 @@ test('custom-elements.json describes the element and is named in package.json', 
     .find((d: { tagName?: string }) => d.tagName === 'realtime-voice') as
     { attributes: { name: string }[]; events: { name: string }[]; cssParts: { name: string }[] };
   assert.ok(decl, 'no declaration for <realtime-voice>');
-  for (const a of ['token-url', 'turn-detection', 'worklet-url']) assert.ok(decl.attributes.some((x) => x.name === a), a);
+  for (const a of ['token-url', 'turn-detection', 'worklet-url', 'worker-url']) assert.ok(decl.attributes.some((x) => x.name === a), a);
   for (const e of ['rv-state', 'rv-transcript', 'rv-tool-call', 'rv-error']) assert.ok(decl.events.some((x) => x.name === e), e);
   for (const part of ['base', 'button', 'transcript']) assert.ok(decl.cssParts.some((x) => x.name === part), part);
 });
@@ -77,4 +77,15 @@ test('dist/realtime-voice.worklet.js is a standalone module that registers both 
     for (const key of Object.keys(scope)) delete g[key];
   }
   assert.deepEqual(registered.sort(), ['realtime-voice-capture', 'realtime-voice-playback']);
+});
+
+test('dist/realtime-voice.worker.js is a standalone classic worker script that starts the socket worker', () => {
+  const code = readFileSync(pkg.exports['./worker'], 'utf8');
+  assert.doesNotMatch(code, /^\s*(import|export)\s/m, 'a classic worker script for strict-CSP pages must import nothing');
+  // Run it against a stand-in worker global: it installs its message handler and says it is ready.
+  const posted: unknown[] = [];
+  const self = { postMessage: (m: unknown) => posted.push(m), onmessage: null as unknown };
+  new Function('self', code)(self);
+  assert.deepEqual(posted, [{ t: 'ready' }]);
+  assert.equal(typeof self.onmessage, 'function');
 });

@@ -42,6 +42,7 @@ describe('<realtime-voice> rendering (no session)', () => {
       transcription-model="gpt-4o-transcribe"
       input-device="mic-2"
       worklet-url="/static/rv-worklets.js"
+      worker-url="/static/rv-worker.js"
       layout="compact"
       theme="dark"
       text-input
@@ -59,6 +60,7 @@ describe('<realtime-voice> rendering (no session)', () => {
     expect(el.transcriptionModel).to.equal('gpt-4o-transcribe');
     expect(el.inputDevice).to.equal('mic-2');
     expect(el.workletUrl).to.equal('/static/rv-worklets.js');
+    expect(el.workerUrl).to.equal('/static/rv-worker.js');
     expect(el.layout).to.equal('compact');
     expect(el.theme).to.equal('dark');
     expect(el.textInput).to.equal(true);

@@ -77,8 +77,11 @@ describe('fault 7: the AudioContext suspended or interrupted; the worklet refuse
   });
 
   /** Loads the strict-CSP page with one element in an iframe and returns how its session ended. */
-  function strictCsp(workletUrl?: string): Promise<{ state: string; errors: RvErrorDetail[]; uncaught: string[] }> {
-    const query = workletUrl ? `?worklet-url=${encodeURIComponent(workletUrl)}` : '';
+  function strictCsp(urls: { worklet?: string; worker?: string } = {}): Promise<{ state: string; errors: RvErrorDetail[]; uncaught: string[]; mainThreadSockets: number }> {
+    const params = new URLSearchParams();
+    if (urls.worklet) params.set('worklet-url', urls.worklet);
+    if (urls.worker) params.set('worker-url', urls.worker);
+    const query = params.size ? `?${params}` : '';
     return frameReport(new URL(`./fixtures/strict-csp.html${query}`, import.meta.url).href, 'strict-csp-element', { allow: 'microphone' });
   }
 
@@ -90,10 +93,22 @@ describe('fault 7: the AudioContext suspended or interrupted; the worklet refuse
     expect(uncaught).to.deep.equal([]);
   });
 
-  it('7c. the same page with worklet-url on its own origin: the session opens', async () => {
-    const { state, errors, uncaught } = await strictCsp('/__worklets__/realtime-voice.worklet.js');
+  it('7c. the same page with worklet-url on its own origin: the session opens, its socket on the main thread (the blob: worker is refused)', async () => {
+    const { state, errors, uncaught, mainThreadSockets } = await strictCsp({ worklet: '/__worklets__/realtime-voice.worklet.js' });
     expect(state).to.equal('listening');
     expect(errors).to.deep.equal([]);
     expect(uncaught).to.deep.equal([]);
+    expect(mainThreadSockets).to.equal(1);
+  });
+
+  it('7c. with worker-url too: the socket runs in the self-hosted worker, and the server hears the microphone through it', async () => {
+    const { state, errors, uncaught, mainThreadSockets } = await strictCsp({
+      worklet: '/__worklets__/realtime-voice.worklet.js',
+      worker: '/__worklets__/realtime-voice.worker.js',
+    });
+    expect(state).to.equal('listening');
+    expect(errors).to.deep.equal([]);
+    expect(uncaught).to.deep.equal([]);
+    expect(mainThreadSockets, 'no socket on the main thread').to.equal(0);
   });
 });
