@@ -1,11 +1,13 @@
 // The socket worker in Chromium against the real mock: microphone frames that never touch the main
 // thread, held before ready and sent ahead of the events queued meanwhile, held and dropped with a
 // report on a congested socket (the mock stops reading); the assistant's audio
-// decoded and queued into the playback port, late audio of an interrupted item refused; and the
-// main-thread socket the client falls back to when a page cannot run the worker.
+// decoded and queued into the playback port, late audio of an interrupted item refused; a worker that
+// crashes, replaced at the reconnect; and the main-thread socket the client falls back to when a page
+// cannot run the worker.
 import { expect, waitUntil } from '@open-wc/testing';
 import { RealtimeClient } from '../../src/client/client.js';
-import { SocketWorker, type FedAudio } from '../../src/client/socket-worker.js';
+import { SocketWorker, socketWorkerSource, type FedAudio } from '../../src/client/socket-worker.js';
+import { FakeClock } from './fake-clock.js';
 import { socketProtocols } from '../../src/client/websocket-transport.js';
 import type { PlaybackInMessage } from '../../src/audio/worklet-processors.js';
 import { mock, MOCK_TOKEN_URL, MOCK_URL, run } from './mock-control.js';
@@ -30,6 +32,8 @@ async function openWorker(options: Partial<Parameters<typeof SocketWorker.start>
 }
 
 const frame = (value: number) => new Int16Array(480).fill(value).buffer;
+/** For waits on the mock's paced replies (waitUntil's default is 1 s; mocha's timeout is the real bound). */
+const LONG = { timeout: 15_000 };
 
 describe('socket worker against the mock', () => {
   const workers: SocketWorker[] = [];
@@ -65,7 +69,7 @@ describe('socket worker against the mock', () => {
     const capture = worker.port('capture');
     // 4 s of 20 ms frames, each holding its index: the ring keeps 3 s (72000 samples) and drops the oldest second.
     for (let i = 0; i < 200; i++) capture.postMessage(frame(i));
-    await waitUntil(() => dropped.reduce((n, [f]) => n + f, 0) === 24000, 'the oldest second dropped');
+    await waitUntil(() => dropped.reduce((n, [f]) => n + f, 0) === 24000, 'the oldest second dropped', { timeout: 15_000 });
     expect(new Set(dropped.map(([, reason]) => reason))).to.deep.equal(new Set(['pre-connect']));
     worker.audio(true);
     transport.send('{"type":"input_audio_buffer.commit"}');
@@ -96,7 +100,7 @@ describe('socket worker against the mock', () => {
     capture.onmessage = (e) => (taken += (e.data as ArrayBuffer[]).length);
     const post = async (n: number) => {
       for (let k = 0; k < n; k++) capture.postMessage(frame(++posted));
-      await waitUntil(() => taken === posted, 'the worker took the frames', { interval: 1 });
+      await waitUntil(() => taken === posted, 'the worker took the frames', { interval: 1, timeout: 10_000 });
     };
     await post(96);
     // A control event is never dropped, and the audio captured before it goes first.
@@ -144,7 +148,7 @@ describe('socket worker against the mock', () => {
     await run('send-raw', { text: JSON.stringify({ type: 'response.output_audio.done', event_id: 'd', response_id: 'resp_1', item_id: 'item_a', output_index: 0, content_index: 0 }) });
     // What reached the main thread of the assistant's audio (the mock also sent session.created).
     const audio = () => frames.filter((f) => JSON.parse(f.data).type.startsWith('response.output_audio'));
-    await waitUntil(() => fed.length === 2 && audio().length === 2, 'chunk and end in the playback port');
+    await waitUntil(() => fed.length === 2 && audio().length === 2, 'chunk and end in the playback port', { timeout: 15_000 });
     const [chunk, end] = fed as [Extract<PlaybackInMessage, { type: 'chunk' }>, Extract<PlaybackInMessage, { type: 'end' }>];
     expect(chunk.type).to.equal('chunk');
     expect([...chunk.pcm.subarray(0, 4)], 'decoded samples').to.deep.equal([0, 1, 2, 3]);
@@ -155,16 +159,53 @@ describe('socket worker against the mock', () => {
 
     // The worklet reports an interrupt: later audio of every item the worker knew is dropped, not queued.
     await run('send-raw', { text: delta('item_b') });
-    await waitUntil(() => fed.length === 3, 'the second item queued');
+    await waitUntil(() => fed.length === 3, 'the second item queued', { timeout: 15_000 });
     const reports: unknown[] = [];
     worker.playback = { route: () => undefined, receive: (report) => reports.push(report) };
     playback.postMessage({ type: 'interrupted', token: 1, item: (fed[2] as { item: number }).item, rendered: 100, gone: 2500 });
-    await waitUntil(() => reports.length === 1, 'the worker passed the report on (so it has handled it)');
+    await waitUntil(() => reports.length === 1, 'the worker passed the report on (so it has handled it)', { timeout: 15_000 });
     await run('send-raw', { text: delta('item_b') });
-    await waitUntil(() => audio().length === 4, 'the late delta arrives');
+    await waitUntil(() => audio().length === 4, 'the late delta arrives', { timeout: 15_000 });
     expect(audio()[3]!.fed).to.deep.equal({ dropped: true });
     expect(fed.length).to.equal(3);
     transport.close();
+  });
+
+  it('a socket worker that crashes: the session is reported lost rather than left hanging, and the client reconnects in a new worker with the transcript', async () => {
+    const made: Worker[] = [];
+    const source = URL.createObjectURL(new Blob([socketWorkerSource()], { type: 'text/javascript' }));
+    const clock = new FakeClock(Date.now());
+    const client = new RealtimeClient({
+      tokenUrl: MOCK_TOKEN_URL,
+      clock,
+      reconnect: { maxAttempts: 3, baseMs: 200, random: () => 0 },
+      socketWorker: () => {
+        const worker = new Worker(source);
+        made.push(worker);
+        return worker;
+      },
+    });
+    const errors: { code: string; fatal: boolean }[] = [];
+    client.on('error', (e) => errors.push({ code: e.code, fatal: e.fatal }));
+    try {
+      await client.connect();
+      client.sendText('hello');
+      await waitUntil(() => client.conversation.items.at(-1)?.text === 'You wrote: hello', 'the first reply', LONG);
+      // A bug in the worker: an uncaught exception there (a capture route without a port).
+      made[0]!.postMessage({ t: 'capture', port: null });
+      await waitUntil(() => client.state === 'reconnecting', 'the crash reported as a lost connection', LONG);
+      expect(errors).to.deep.equal([{ code: 'connection_lost', fatal: false }]);
+      clock.advance(200);
+      await waitUntil(() => client.state === 'ready', 'reconnected', LONG);
+      expect(made.length, 'a new worker').to.equal(2);
+      client.sendText('still there?');
+      await waitUntil(() => client.conversation.items.at(-1)?.text === 'You wrote: still there?', 'a reply through the new worker', LONG);
+      expect(client.conversation.items.map((i) => i.text)).to.deep.equal(['hello', 'You wrote: hello', 'still there?', 'You wrote: still there?']);
+    } finally {
+      client.disconnect();
+      made.forEach((w) => w.terminate());
+      URL.revokeObjectURL(source);
+    }
   });
 
   it('a page that cannot run the worker keeps the socket on the main thread, and the session works', async () => {
