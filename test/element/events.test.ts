@@ -87,7 +87,7 @@ describe('<realtime-voice> events', () => {
     part(el, 'button')!.click();
     expect((await error).detail).to.deep.include({ code: 'microphone_denied', fatal: true });
     await reach(el, 'error');
-    await waitUntil(() => !net.current || net.current.readyState === WebSocket.CLOSED, 'socket closed');
+    await waitUntil(() => !net.current || net.current.readyState === WebSocket.CLOSED, 'socket closed', { timeout: 15_000 });
     await el.updateComplete;
     expect(part(el, 'error')!.textContent).to.contain('Microphone access was refused');
   });
@@ -105,7 +105,7 @@ describe('<realtime-voice> events', () => {
     await reach(el, 'listening');
     expect(net.sockets.length).to.equal(2);
     await el.sendText('Second');
-    await waitUntil(() => el.transcript.some((e) => e.text === 'You wrote: Second' && e.final), 'second reply');
+    await waitUntil(() => el.transcript.some((e) => e.text === 'You wrote: Second' && e.final), 'second reply', { timeout: 15_000 });
     expect(el.transcript.map((e) => e.text)).to.deep.equal(['First', 'You wrote: First', 'Second', 'You wrote: Second']);
     el.disconnect();
   });
@@ -125,7 +125,7 @@ describe('<realtime-voice> events', () => {
     expect(update[0]!.session.instructions).to.equal('Answer in one word.');
     expect(update[0]!.session.audio!.input!.turn_detection).to.deep.equal({ type: 'semantic_vad' });
     expect(update[0]!.session.audio!.output, 'an unchanged voice is not resent (it is locked once used)').to.equal(undefined);
-    await waitUntil(() => log.received<{ session: { instructions: string } }>('session.updated').some((e) => e.session.instructions === 'Answer in one word.'), 'the server applied it');
+    await waitUntil(() => log.received<{ session: { instructions: string } }>('session.updated').some((e) => e.session.instructions === 'Answer in one word.'), 'the server applied it', { timeout: 15_000 });
     el.disconnect();
     log.stop();
   });

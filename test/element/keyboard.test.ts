@@ -53,7 +53,7 @@ describe('<realtime-voice> keyboard', () => {
     await sendKeys({ press: 'Escape' });
     await reach(el, 'listening');
     expect(log.of('rv-state').at(-1)!.detail.reason).to.equal('interrupt');
-    await waitUntil(() => log.sent('conversation.item.truncate').length === 1, 'truncated after Escape');
+    await waitUntil(() => log.sent('conversation.item.truncate').length === 1, 'truncated after Escape', { timeout: 15_000 });
     el.disconnect();
     log.stop();
   });

@@ -38,9 +38,9 @@ describe('<realtime-voice> lifecycle, meters and devices', () => {
     expect(net.current!.readyState).to.equal(WebSocket.OPEN);
 
     el.remove();
-    await waitUntil(() => contexts.every((c) => c.state === 'closed'), 'audio contexts closed');
+    await waitUntil(() => contexts.every((c) => c.state === 'closed'), 'audio contexts closed', { timeout: 15_000 });
     expect(track.readyState).to.equal('ended');
-    await waitUntil(() => net.current!.readyState === WebSocket.CLOSED, 'socket closed');
+    await waitUntil(() => net.current!.readyState === WebSocket.CLOSED, 'socket closed', { timeout: 15_000 });
     expect(el.state).to.equal('idle');
   });
 
@@ -50,7 +50,7 @@ describe('<realtime-voice> lifecycle, meters and devices', () => {
     expect(part(el, 'devices')).to.equal(null); // no labels before the permission
     part(el, 'button')!.click();
     await reach(el, 'listening');
-    await waitUntil(() => part(el, 'devices'), 'the microphone picker');
+    await waitUntil(() => part(el, 'devices'), 'the microphone picker', { timeout: 15_000 });
     const select = part<HTMLSelectElement>(el, 'devices')!;
     expect(select.getAttribute('aria-label')).to.equal('Microphone');
     const options = [...select.options];
@@ -108,7 +108,7 @@ forEachTransport((transport) =>
       await reach(el, 'speaking', 20000);
       await waitUntil(() => level(el, '--rv-output-level') > 0.2, 'the voice meter moves', { timeout: 15000 });
       el.disconnect();
-      await waitUntil(() => level(el, '--rv-input-level') === 0 && level(el, '--rv-output-level') === 0, 'meters rest');
+      await waitUntil(() => level(el, '--rv-input-level') === 0 && level(el, '--rv-output-level') === 0, 'meters rest', { timeout: 15_000 });
     });
   }),
 );

@@ -47,13 +47,13 @@ forEachTransport((transport) =>
       const connections = await mock.connectionCount();
 
       el.outputDevice = second!;
-      await waitUntil(() => sink() === second, 'the voice moved to the second speaker');
+      await waitUntil(() => sink() === second, 'the voice moved to the second speaker', { timeout: 15_000 });
       expect(el.state).to.equal('listening');
       expect(log.of('rv-error')).to.deep.equal([]);
       expect(log.states()).to.not.include('reconnecting');
       expect(await mock.connectionCount(), 'the same session').to.equal(connections);
       el.outputDevice = '';
-      await waitUntil(() => sink() === '', 'back to the system default');
+      await waitUntil(() => sink() === '', 'back to the system default', { timeout: 15_000 });
       el.disconnect();
       log.stop();
     });
@@ -73,7 +73,7 @@ forEachTransport((transport) =>
       expect(sink(), 'still the default speaker').to.equal('');
       expect(el.transcript.map((e) => e.text)).to.deep.equal(transcript);
       await el.sendText('Still there?');
-      await waitUntil(() => el.transcript.some((e) => e.role === 'assistant' && e.final && e.text.includes('Still there?')), 'the next reply');
+      await waitUntil(() => el.transcript.some((e) => e.role === 'assistant' && e.final && e.text.includes('Still there?')), 'the next reply', { timeout: 15_000 });
       el.disconnect();
     });
 

@@ -58,7 +58,7 @@ forEachTransport((transport) =>
       await leave();
       await hover(el);
       part(el, 'button')!.focus();
-      await waitUntil(() => endpoint.answered === 1, 'the prefetched key');
+      await waitUntil(() => endpoint.answered === 1, 'the prefetched key', { timeout: 15_000 });
       expect(endpoint.requests, 'repeated hovers and focus: no more requests').to.equal(1);
       expect(el.state).to.equal('idle');
 
@@ -89,7 +89,7 @@ describe('<realtime-voice> token prefetch failures', () => {
     el.platform = { fetch: endpoint.fetch };
     const log = record(el);
     part(el, 'button')!.focus();
-    await waitUntil(() => endpoint.answered === 1, 'the prefetch answered 404');
+    await waitUntil(() => endpoint.answered === 1, 'the prefetch answered 404', { timeout: 15_000 });
     await el.updateComplete;
     expect(log.events, 'no event for the prefetch').to.deep.equal([]);
     expect([el.state, part(el, 'error')!.textContent]).to.deep.equal(['idle', '']);
@@ -107,7 +107,7 @@ describe('<realtime-voice> token prefetch failures', () => {
     const el = await fixture<RealtimeVoice>(html`<realtime-voice token-url=${MOCK_TOKEN_URL} output="text"></realtime-voice>`);
     el.platform = { fetch: endpoint.fetch };
     await hover(el);
-    await waitUntil(() => endpoint.answered === 1, 'the prefetched key');
+    await waitUntil(() => endpoint.answered === 1, 'the prefetched key', { timeout: 15_000 });
     part(el, 'button')!.click();
     await reach(el, 'listening');
     expect(endpoint.requests).to.equal(2);

@@ -31,7 +31,7 @@ forEachTransport((transport) => describe('<realtime-voice> voice turn against th
     expect(log.received('input_audio_buffer.speech_started').length).to.be.greaterThan(0);
     const user = el.transcript.find((e) => e.role === 'user');
     expect(user, 'a user line').to.not.equal(undefined);
-    await waitUntil(() => el.transcript.find((e) => e.role === 'user')!.final, 'user transcript completes');
+    await waitUntil(() => el.transcript.find((e) => e.role === 'user')!.final, 'user transcript completes', { timeout: 15_000 });
 
     // States went connecting -> listening -> thinking -> speaking -> listening.
     const states = log.states();
@@ -77,7 +77,7 @@ describe('<realtime-voice> voice turn against the mock (WebSocket)', () => {
     el.interrupt();
     await reach(el, 'listening');
     expect((await bargeIn).detail.bargeInMs).to.be.a('number');
-    await waitUntil(() => log.sent('conversation.item.truncate').length === 1, 'one truncate sent');
+    await waitUntil(() => log.sent('conversation.item.truncate').length === 1, 'one truncate sent', { timeout: 15_000 });
     const truncate = log.sent('conversation.item.truncate')[0]!;
     expect(truncate.audio_end_ms).to.be.a('number').and.to.be.greaterThan(0);
     expect(log.sent('response.cancel').length).to.be.at.most(1);

@@ -41,7 +41,7 @@ async function fatalAtConnect(el: RealtimeVoice, code: string): Promise<void> {
   await el.updateComplete;
   expect(part(el, 'error')!.textContent).to.equal(error.message);
   // The session that opened meanwhile is closed again: nothing is left connected.
-  await waitUntil(async () => (await mock.connections()).every((c) => !c.open), 'the socket closed');
+  await waitUntil(async () => (await mock.connections()).every((c) => !c.open), 'the socket closed', { timeout: 15_000 });
 }
 
 describe('fault 6: the microphone denied, absent or unplugged', () => {
@@ -79,7 +79,7 @@ describe('fault 6: the microphone denied, absent or unplugged', () => {
     expect(el.state).to.equal('listening');
     await untilAppends(10, 'microphone audio');
     unplug(mics.streams[0]!);
-    await waitUntil(() => mics.streams.length === 2, 'a new microphone opened');
+    await waitUntil(() => mics.streams.length === 2, 'a new microphone opened', { timeout: 15_000 });
     const after = await micAppends();
     await untilAppends(after + 25, 'audio from the new microphone');
     expect(mics.streams[1]!.getAudioTracks()[0]!.readyState).to.equal('live');

@@ -45,7 +45,7 @@ describe('fault 7: the AudioContext suspended or interrupted; the worklet refuse
     await el.connect();
     expect(contexts.map((c) => c.state)).to.deep.equal(['running', 'running']);
     await Promise.all(contexts.map((c) => c.suspend()));
-    await waitUntil(() => contexts.every((c) => c.state === 'running'), 'both contexts resumed');
+    await waitUntil(() => contexts.every((c) => c.state === 'running'), 'both contexts resumed', { timeout: 15_000 });
     const after = await micAppends();
     await untilAppends(after + 25, 'microphone audio after the resume');
     expect(el.state).to.not.equal('error');
@@ -60,16 +60,16 @@ describe('fault 7: the AudioContext suspended or interrupted; the worklet refuse
     const [capture] = contexts;
     const before = capture!.resumes;
     capture!.interrupt();
-    await waitUntil(() => capture!.state === 'running', 'resumed after the interruption');
+    await waitUntil(() => capture!.state === 'running', 'resumed after the interruption', { timeout: 15_000 });
     expect(capture!.resumes).to.equal(before + 1);
 
     capture!.refuseResume = true;
     capture!.interrupt();
-    await waitUntil(() => capture!.resumes === before + 2, 'a resume() was tried');
+    await waitUntil(() => capture!.resumes === before + 2, 'a resume() was tried', { timeout: 15_000 });
     expect(capture!.state).to.equal('interrupted');
     capture!.refuseResume = false;
     window.dispatchEvent(new Event('pointerdown'));
-    await waitUntil(() => capture!.state === 'running', 'resumed by the next gesture');
+    await waitUntil(() => capture!.state === 'running', 'resumed by the next gesture', { timeout: 15_000 });
     const after = await micAppends();
     await untilAppends(after + 25, 'microphone audio after the resume');
     expect(el.state).to.equal('listening');

@@ -143,6 +143,6 @@ describe('fault 9: connect and disconnect toggled 50 times quickly', () => {
     await textTurn(el, w, 'Still working?');
     expect(lines(el)).to.deep.equal(['user: Still working?', 'assistant: You wrote: Still working?']);
     el.disconnect();
-    await waitUntil(() => sockets.every((s) => s.readyState === WebSocket.CLOSED), 'the last socket closed');
+    await waitUntil(() => sockets.every((s) => s.readyState === WebSocket.CLOSED), 'the last socket closed', { timeout: 15_000 });
   });
 });

@@ -30,8 +30,8 @@ describe('fault 10: removed from the DOM mid-session and added back; two element
     const parent = el.parentElement!;
     el.remove();
     await w.state('idle');
-    await waitUntil(released, 'microphone and audio released');
-    await waitUntil(async () => (await mock.connections()).every((c) => !c.open), 'the socket closed');
+    await waitUntil(released, 'microphone and audio released', { timeout: 15_000 });
+    await waitUntil(async () => (await mock.connections()).every((c) => !c.open), 'the socket closed', { timeout: 15_000 });
     expect(streams.length).to.equal(1);
 
     parent.append(el);

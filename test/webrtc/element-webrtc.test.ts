@@ -74,7 +74,7 @@ describe('<realtime-voice transport="webrtc"> against the mock', () => {
     await reach(el, 'listening');
     const pc = pcs[0]!;
     // replaceTrack settles asynchronously once the session is ready.
-    await waitUntil(() => pc.getSenders().some((s) => s.track?.kind === 'audio'), 'the microphone on the call');
+    await waitUntil(() => pc.getSenders().some((s) => s.track?.kind === 'audio'), 'the microphone on the call', { timeout: 15_000 });
     const sender = pc.getSenders().find((s) => s.track?.kind === 'audio')!;
     expect(sender.track!.enabled).to.equal(false);
     expect(el.matches(':state(muted)')).to.equal(true);
@@ -100,10 +100,10 @@ describe('<realtime-voice transport="webrtc"> against the mock', () => {
     part(el, 'button')!.click();
     await reach(el, 'listening');
     const pc = pcs[0]!;
-    await waitUntil(() => pc.getSenders().some((s) => s.track?.kind === 'audio'), 'the microphone on the call');
+    await waitUntil(() => pc.getSenders().some((s) => s.track?.kind === 'audio'), 'the microphone on the call', { timeout: 15_000 });
     const sender = pc.getSenders().find((s) => s.track?.kind === 'audio')!;
     const before = sender.track!;
-    await waitUntil(() => part(el, 'devices'), 'the microphone picker');
+    await waitUntil(() => part(el, 'devices'), 'the microphone picker', { timeout: 15_000 });
     const select = part<HTMLSelectElement>(el, 'devices')!;
     select.value = [...select.options].at(-1)!.value;
     select.dispatchEvent(new Event('change'));
@@ -125,7 +125,7 @@ describe('<realtime-voice transport="webrtc"> against the mock', () => {
     await sendMouse({ type: 'down' });
     await reach(el, 'listening');
     const pc = pcs[0]!;
-    await waitUntil(() => pc.getSenders().some((s) => s.track?.kind === 'audio'), 'the microphone on the call');
+    await waitUntil(() => pc.getSenders().some((s) => s.track?.kind === 'audio'), 'the microphone on the call', { timeout: 15_000 });
     const sender = pc.getSenders().find((s) => s.track?.kind === 'audio')!;
     expect(sender.track!.enabled, 'held: the track sends').to.equal(true);
     // About 2 s of the fake microphone, counted in packets on the wire.

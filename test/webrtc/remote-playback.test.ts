@@ -30,7 +30,7 @@ describe('RemotePlayback output device', () => {
     expect(second, 'two fake speakers').to.be.a('string');
     const errors: AudioEngineError[] = [];
     const { playback, audio } = await playing({ sinkId: first, onError: (e) => errors.push(e) });
-    await waitUntil(() => audio.sinkId === first, 'the first speaker');
+    await waitUntil(() => audio.sinkId === first, 'the first speaker', { timeout: 15_000 });
     await playback.setSinkId(second!);
     expect(audio.sinkId).to.equal(second);
     expect(errors).to.deep.equal([]);
@@ -47,7 +47,7 @@ describe('RemotePlayback output device', () => {
   it('an unknown sinkId at start goes to onError, and the voice still plays', async () => {
     const errors: AudioEngineError[] = [];
     const { audio } = await playing({ sinkId: 'no-such-speaker', onError: (e) => errors.push(e) });
-    await waitUntil(() => errors.length === 1, 'the error');
+    await waitUntil(() => errors.length === 1, 'the error', { timeout: 15_000 });
     expect(errors[0]!.code).to.equal('output_device_failed');
     expect(audio.paused).to.equal(false);
   });
