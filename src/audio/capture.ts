@@ -77,6 +77,7 @@ export class AudioCapture extends ContextEngine {
   #stream: MediaStream | null = null;
   #requested: string | undefined;
   #muted = false;
+  #paused = false;
   #queue: Promise<unknown> = Promise.resolve();
   #frames = 0;
   #returned: ArrayBuffer[] = [];
@@ -140,6 +141,7 @@ export class AudioCapture extends ContextEngine {
     }
     this.#node.port.onmessage = this.#onMessage;
     if (this.#muted) this.#node.port.postMessage({ type: 'mute', muted: true });
+    if (this.#paused) this.#node.port.postMessage({ type: 'pause', paused: true });
     if (this.#sink) this.#route();
     this.#attach(stream);
     this.#devices()?.addEventListener('devicechange', this.#onDeviceChange);
@@ -191,6 +193,17 @@ export class AudioCapture extends ContextEngine {
     if (port === undefined) return;
     const message: CaptureInMessage = { type: 'route', port, levelInterval: port ? 0.1 : 0.05 };
     this.#node!.port.postMessage(message, port ? [port] : []);
+  }
+
+  /**
+   * Holds the frames back in the worklet (paused) or lets them flow again; levels keep coming.
+   * Push-to-talk pauses them between holds, so that nothing crosses threads while nothing is sent.
+   * Unlike mute, the server's clock does not see silence: use it only when no audio is wanted.
+   */
+  pauseFrames(paused: boolean): void {
+    if (paused === this.#paused) return;
+    this.#paused = paused;
+    this.#node?.port.postMessage({ type: 'pause', paused });
   }
 
   /** Mutes or unmutes. Muted, frames keep coming at the same pace, all zeros; the track stays open. */

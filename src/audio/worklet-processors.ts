@@ -60,13 +60,15 @@ export interface PlaybackProcessorOptions {
  */
 export type CaptureOutMessage = ArrayBuffer | { type: 'level'; rms: number; peak: number; frame?: ArrayBuffer };
 /**
- * Main thread -> capture worklet: frames given back for reuse (batched), mute, stop, or a route:
+ * Main thread -> capture worklet: frames given back for reuse (batched), mute, pause (no frames, levels
+ * only: push-to-talk between holds), stop, or a route:
  * frames and levels (every `levelInterval` seconds) go to `port` (a socket worker, which gives the
  * frames back through it and passes the levels on); a null port brings them back to the main thread.
  */
 export type CaptureInMessage =
   | ArrayBuffer[]
   | { type: 'mute'; muted: boolean }
+  | { type: 'pause'; paused: boolean }
   | { type: 'stop' }
   | { type: 'route'; port: MessagePort | null; levelInterval: number };
 
@@ -149,6 +151,7 @@ export function defineRealtimeVoiceWorklets(
     size: number;
     fill = 0;
     muted = false;
+    paused = false;
     route: MessagePort | null = null;
 
     constructor(options: AudioWorkletNodeOptions) {
@@ -167,6 +170,7 @@ export function defineRealtimeVoiceWorklets(
         const d = e.data;
         if (Array.isArray(d)) recycle(d);
         else if (d.type === 'mute') this.muted = d.muted;
+        else if (d.type === 'pause') this.paused = d.paused;
         else if (d.type === 'stop') this.alive = false;
         else if (d.type === 'route') {
           if (this.route) this.route.close();
@@ -187,6 +191,12 @@ export function defineRealtimeVoiceWorklets(
         if (this.fill === this.size) {
           const buffer = this.frame.buffer as ArrayBuffer;
           const level = this.level();
+          if (this.paused) {
+            // Nothing would be sent: the frame is reused, and only the meter crosses threads.
+            if (level) (this.route || this.port).postMessage(level);
+            this.fill = 0;
+            continue;
+          }
           if (this.route) {
             this.route.postMessage(buffer, [buffer]);
             if (level) this.route.postMessage(level);

@@ -30,6 +30,7 @@ export class CaptureController {
   devices: MediaDeviceInfo[] = [];
   #capture: AudioCapture | null = null;
   #sink: (() => MessagePort) | null = null;
+  #paused = false;
 
   constructor(
     private readonly host: ReactiveControllerHost & CaptureSettings,
@@ -66,6 +67,7 @@ export class CaptureController {
     });
     this.#capture = capture;
     capture.setMuted(h.muted);
+    capture.pauseFrames(this.#paused);
     capture.route(this.#sink);
     try {
       await capture.start();
@@ -101,6 +103,12 @@ export class CaptureController {
 
   setMuted(muted: boolean): void {
     this.#capture?.setMuted(muted);
+  }
+
+  /** Holds the frames back in the worklet (levels still come); kept across restarts. */
+  pauseFrames(paused: boolean): void {
+    this.#paused = paused;
+    this.#capture?.pauseFrames(paused);
   }
 
   /** Swaps the microphone without stopping the session; a device that cannot be opened is reported and the old one kept. */

@@ -165,6 +165,7 @@ export class SessionController implements ReactiveController {
     const client = (this.#client = new RealtimeClient(this.#clientOptions(prefetched)));
     this.#listen(client);
     this.#routeCapture();
+    this.#gate();
     for (const patch of this.#patches.splice(0)) this.#apply(client, patch);
     const steps: Promise<unknown>[] = [client.connect()];
     if (h.mode === 'conversation' && h.output === 'audio') steps.push(this.playback.start());
@@ -484,9 +485,16 @@ export class SessionController implements ReactiveController {
     this.#client?.setInputTrack(this.#sendTrack);
   }
 
-  /** WebRTC: the voice leaves only when not muted and, in push-to-talk, while the button is held (as the WebSocket path's frames). */
+  /**
+   * WebRTC: the voice leaves only when not muted and, in push-to-talk, while the button is held (as the WebSocket path's frames).
+   * Frames nobody needs stay in the worklet: push-to-talk between holds, and WebRTC with voice activity detection (the
+   * track carries the voice; push-to-talk over WebRTC still counts the held frames to decide on the commit).
+   */
   #gate(): void {
-    if (this.#sendTrack) this.#sendTrack.enabled = !this.host.muted && (this.talking || this.host.turnDetection !== 'none');
+    const ptt = this.host.turnDetection === 'none';
+    const open = this.talking || !ptt;
+    if (this.#sendTrack) this.#sendTrack.enabled = !this.host.muted && open;
+    this.capture.pauseFrames(!open || (!ptt && this.#client?.transport === 'webrtc'));
   }
 
   /** Cuts the voice and tells the server what the user actually heard of the cut item. */

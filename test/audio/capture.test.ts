@@ -104,6 +104,25 @@ describe('AudioCapture with injected microphones', () => {
     expect(back.every((f) => f.some((s) => s !== 0))).to.equal(true);
   });
 
+  it('pauseFrames (push-to-talk between holds) keeps the frames in the worklet while the meter still moves; unpaused, they flow again', async () => {
+    const levels: number[] = [];
+    const collected = collect((onFrame) => new AudioCapture({ getUserMedia: async () => toneMicrophone(440, 'a'), mediaDevices: new FakeMediaDevices(), onFrame, onLevel: (l) => levels.push(l) }));
+    capture = collected.capture;
+    const { frames } = collected;
+    capture.pauseFrames(true); // before start: the new worklet starts paused
+    await capture.start();
+    await until(() => levels.length >= 20); // a second of the meter
+    expect(frames.length, 'no frame crossed while paused').to.equal(0);
+    expect(levels.at(-1), 'the meter shows the microphone').to.be.greaterThan(0.5);
+    capture.pauseFrames(false);
+    const back = await nextFrames(frames, 10);
+    expect(back.slice(2).every((f) => f.some((s) => s !== 0))).to.equal(true);
+    capture.pauseFrames(true);
+    const [n, l] = [frames.length, levels.length];
+    await until(() => levels.length >= l + 20);
+    expect(frames.length - n, 'at most the frames already on their way').to.be.at.most(2);
+  });
+
   it('setDevice swaps the microphone without stopping the frames: the new one opens before the old one stops', async () => {
     const log: string[] = [];
     const changes: CaptureDeviceChange[] = [];
