@@ -6,7 +6,9 @@
 // with the worklet's port transferred into it, a voice reply with its meter, and barge-in truncation.
 // Needs Firefox (FIREFOX_PATH, default /usr/bin/firefox-esr) and a sound server: headless Firefox
 // crashes on an AudioContext without one. With PulseAudio installed and none running, it starts one
-// with a null sink (real-time clock, no sound card). Exits non-zero when a check fails.
+// with a null sink (real-time clock, no sound card) and stops it at the end: left running, it becomes
+// Chromium's output too, whose clock then drifts (the bench saw 23 ms frames). Exits non-zero when a
+// check fails.
 import { execFileSync, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import puppeteer from 'puppeteer-core';
@@ -17,11 +19,13 @@ if (!existsSync(firefox)) {
   process.exit(2);
 }
 
+const run = (cmd, args) => execFileSync(cmd, args, { stdio: ['ignore', 'pipe', 'pipe'] }).toString();
+
+/** Makes sure a sound server runs; true when this script started it (and so stops it). */
 function soundServer() {
-  const run = (cmd, args) => execFileSync(cmd, args, { stdio: ['ignore', 'pipe', 'pipe'] }).toString();
   try {
     run('pactl', ['info']);
-    return;
+    return false;
   } catch {
     // none running (or no pactl): start one below
   }
@@ -29,12 +33,13 @@ function soundServer() {
     run('pulseaudio', ['-D', '--exit-idle-time=-1']);
     run('pactl', ['load-module', 'module-null-sink', 'sink_name=rv_null']);
     run('pactl', ['set-default-sink', 'rv_null']);
+    return true;
   } catch (error) {
     console.error(`smoke:firefox: no sound server, and PulseAudio could not be started (${String(error).split('\n')[0]}). Install Debian's pulseaudio (apt-get install pulseaudio).`);
     process.exit(2);
   }
 }
-soundServer();
+const startedSoundServer = soundServer();
 
 const server = spawn(process.execPath, ['scripts/start.mjs'], { env: { ...process.env, PORT: '0', OPENAI_API_KEY: '' }, stdio: ['ignore', 'pipe', 'inherit'] });
 const url = await new Promise((resolve, reject) => {
@@ -145,5 +150,6 @@ try {
 } finally {
   await browser.close();
   server.kill();
+  if (startedSoundServer) run('pulseaudio', ['--kill']);
 }
 process.exit(failed ? 1 : 0);
