@@ -371,6 +371,25 @@ async function messageFloor(seconds: number) {
   return { taskSeconds, wallSeconds, messages: count - c0 };
 }
 
+/**
+ * Push-to-talk between holds: the microphone open, nothing sent. Frames either cross to the main
+ * thread and are dropped there (`paused` false: how it was) or stay in the worklet (`pauseFrames`).
+ */
+async function pttIdle(seconds: number, paused: boolean) {
+  let frames = 0;
+  const capture = new AudioCapture({ onFrame: () => frames++ });
+  capture.pauseFrames(paused);
+  await capture.start();
+  await sleep(500);
+  const mark = (window as unknown as { benchMark: () => Promise<number> }).benchMark;
+  const [f0, t0, task0] = [frames, performance.now(), await mark()];
+  await sleep(seconds * 1000);
+  const taskSeconds = (await mark()) - task0;
+  const wallSeconds = (performance.now() - t0) / 1000;
+  await capture.stop();
+  return { taskSeconds, wallSeconds, frames: frames - f0 };
+}
+
 /** Microseconds per call of each step of the audio path, on this page's main thread. */
 async function micro() {
   const frame = voice(480);
@@ -398,4 +417,4 @@ async function micro() {
   return result;
 }
 
-Object.assign(window, { bench: { duplex, bargeIn, accelerated, micro, messageFloor } });
+Object.assign(window, { bench: { duplex, bargeIn, accelerated, micro, messageFloor, pttIdle } });

@@ -111,6 +111,9 @@ try {
   log('calibration: the cost of bare worklet messages, and of each step of the path ...');
   const floor = await page.evaluate(() => window.bench.messageFloor(5));
   const micro = await page.evaluate(() => window.bench.micro());
+  log('push-to-talk between holds: frames to the main thread, then kept in the worklet (5 s each) ...');
+  const pttFrames = await page.evaluate(() => window.bench.pttIdle(5, false));
+  const pttPaused = await page.evaluate(() => window.bench.pttIdle(5, true));
 
   // 3. Barge-in trials.
   log(`barge-in: ${BARGE_TRIALS} trials ...`);
@@ -148,6 +151,7 @@ try {
     ['  inside our callbacks on the main thread (performance.now around them), capture / playback', `${(duplex.captureHandlerMs / duplex.wallSeconds).toFixed(2)} / ${(duplex.playbackHandlerMs / duplex.wallSeconds).toFixed(2)} ms per s`, '', ''],
     [`  calibration: Chromium alone, ${(floor.messages / floor.wallSeconds).toFixed(0)} empty worklet messages per s (the 20 ms frame cadence), no work`, `${cost(floor).toFixed(2)} ms per s (${((cost(floor) * 1000) / (floor.messages / floor.wallSeconds)).toFixed(0)} µs per message)`, '', ''],
     ['  per step (µs): encode a frame, serialize the append, parse a 100 ms delta, decode it, enqueue it', [micro.encodeFrame, micro.serializeAppend, micro.parseDelta100ms, micro.decodeDelta100ms, micro.enqueue100ms].map((v) => v.toFixed(1)).join(' / '), '', ''],
+    [`Push-to-talk between holds (microphone open, nothing sent): frames crossing to the main thread (${pttFrames.frames}) / kept in the worklet, only the meter crossing (${pttPaused.frames} frames)`, `${cost(pttFrames).toFixed(2)} / ${cost(pttPaused).toFixed(2)} ms per s`, 'informative', ''],
     [`Capture frame interval p50 / p99 (max), ${duplex.frames} frames`, `${ms(duplex.intervalP50)} / ${ms(duplex.intervalP99)} (${ms(duplex.intervalMax)})`, '20 ms, p99 ≤ 45 ms', check(Math.abs(duplex.intervalP50 - 20) <= 2 && duplex.intervalP99 <= 45)],
     [`Playback start latency from the first delta, p50 / max (${duplex.startLatencies.length} items, real-time paced)`, `${ms(p(duplex.startLatencies, 50))} / ${ms(max(duplex.startLatencies))}`, 'informative (prebuffer 150 ms)', ''],
     [`Barge-in stop: speech_started arrival (through the socket worker) to silent output, confirmed by the worklet (an upper bound), p50 / max of ${barge.trials}`, `${ms(p(barge.confirmMs, 50))} / ${ms(max(barge.confirmMs))}`, '≤ 15 ms', check(max(barge.confirmMs) <= 15)],
