@@ -82,7 +82,6 @@ interface Item {
   rendered: number;
 }
 
-
 /**
  * Plays the assistant's PCM16 24 kHz audio through a jitter-buffered worklet and counts, per item,
  * the samples actually rendered, so a barge-in can tell the server exactly what the user heard.

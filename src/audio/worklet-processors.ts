@@ -189,7 +189,6 @@ export function defineRealtimeVoiceWorklets(
       for (let i = 0; i < n; i++) {
         this.frame[this.fill++] = this.muted ? 0 : toPcm16(this.scratch[i]);
         if (this.fill === this.size) {
-          const buffer = this.frame.buffer as ArrayBuffer;
           const level = this.level();
           if (this.paused) {
             // Nothing would be sent: the frame is reused, and only the meter crosses threads.
@@ -197,6 +196,7 @@ export function defineRealtimeVoiceWorklets(
             this.fill = 0;
             continue;
           }
+          const buffer = this.frame.buffer as ArrayBuffer;
           if (this.route) {
             this.route.postMessage(buffer, [buffer]);
             if (level) this.route.postMessage(level);

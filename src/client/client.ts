@@ -531,10 +531,7 @@ export class RealtimeClient {
         onResumed: () => this.#emitter.emit('audio-resumed', {}),
         // A crashed worker is replaced at the next attempt (its socket was reported lost).
         onCrash: () => {
-          if (this.#worker !== worker) return;
-          this.#worker = undefined;
-          this.#live = null;
-          this.#unroute();
+          if (this.#worker === worker) this.#stopWorker();
         },
       },
       typeof use === 'function' ? use : typeof use === 'string' ? socketWorkerAt(use) : undefined,

@@ -154,9 +154,9 @@ export function socketWorkerMain(
     }
     const list = ((news ??= {}).playback ??= []);
     // A newer level replaces one not yet sent (its `gone` count is the larger); other reports keep their order.
-    if (e.data.type === 'level' && list.at(-1)?.type === 'level') list[list.length - 1] = e.data;
-    else list.push(e.data);
-    report(e.data.type !== 'level');
+    if (r.type === 'level' && list.at(-1)?.type === 'level') list[list.length - 1] = r;
+    else list.push(r);
+    report(r.type !== 'level');
   };
   let playback: MessagePort | null = null;
   const transmit = (text: string) => {
@@ -427,7 +427,8 @@ export class SocketWorker {
 
   #receive(m: FromSocketWorker): void {
     if (m.t === 'dropped') return this.#o.onDropped(m.frames, m.reason);
-    if (m.t === 'resumed' || m.t === 'ready') return m.t === 'resumed' ? this.#o.onResumed() : undefined;
+    if (m.t === 'resumed') return this.#o.onResumed();
+    if (m.t === 'ready') return;
     // What the worklets reported happened before the message it rides on.
     if (m.input !== undefined) this.capture?.level(m.input);
     if (m.playback) for (const report of m.playback) this.playback?.receive(report);

@@ -492,9 +492,8 @@ export class SessionController implements ReactiveController {
    */
   #gate(): void {
     const ptt = this.host.turnDetection === 'none';
-    const open = this.talking || !ptt;
-    if (this.#sendTrack) this.#sendTrack.enabled = !this.host.muted && open;
-    this.capture.pauseFrames(!open || (!ptt && this.#client?.transport === 'webrtc'));
+    if (this.#sendTrack) this.#sendTrack.enabled = !this.host.muted && (this.talking || !ptt);
+    this.capture.pauseFrames(ptt ? !this.talking : this.#client?.transport === 'webrtc');
   }
 
   /** Cuts the voice and tells the server what the user actually heard of the cut item. */
