@@ -155,25 +155,31 @@ export class RealtimeVoice extends LitElement {
   /** Model, sent as `?model=` (e.g. `gpt-realtime`). Empty: the one the key was minted for. */
   model = '';
 
-  /** Assistant voice (e.g. `marin`, `cedar`); fixed once the assistant has spoken. */
+  /** Assistant voice (e.g. `marin`, `cedar`); fixed once the assistant has spoken. Empty: the session's. */
   voice = '';
 
-  /** System instructions for the assistant. */
+  /** System instructions for the assistant. Empty: the session's (what your token endpoint bound). */
   instructions = '';
 
-  /** How turns end: `server_vad`, `semantic_vad`, or `none` (push-to-talk: hold the button, or Space). */
-  turnDetection: TurnDetectionMode = 'server_vad';
+  /**
+   * How turns end: `server_vad`, `semantic_vad`, or `none` (push-to-talk: hold the button, or Space).
+   * Empty (default): the session's, and push-to-talk when the session has turn detection off.
+   */
+  turnDetection: TurnDetectionMode | '' = '';
 
   /** `conversation` (an assistant that answers) or `transcription` (live captions or dictation: no assistant voice). */
   mode: 'conversation' | 'transcription' = 'conversation';
 
-  /** How the assistant answers: `audio` (voice plus transcript) or `text` (text only). */
-  output: 'audio' | 'text' = 'audio';
+  /** How the assistant answers: `audio` (voice plus transcript) or `text` (text only). Empty (default): the session's. */
+  output: 'audio' | 'text' | '' = '';
 
-  /** Language of the user's speech (ISO 639-1, e.g. `en`), for transcription. */
+  /** Language of the user's speech (ISO 639-1, e.g. `en`), for transcription. Empty: the session's. */
   language = '';
 
-  /** Model that transcribes the user's speech (default `gpt-4o-mini-transcribe`). */
+  /**
+   * Model that transcribes the user's speech. Empty: the session's; if the session transcribes
+   * nothing, `gpt-live-transcribe` (a transcript needs the user's words).
+   */
   transcriptionModel = '';
 
   /** `deviceId` of the microphone to use (empty: the default one). Changing it mid-session swaps the microphone. */
@@ -285,7 +291,11 @@ export class RealtimeVoice extends LitElement {
     this._session.interrupt();
   }
 
-  /** Sends a `session.update` with these fields of the GA session (e.g. `{ instructions }`). */
+  /**
+   * Sends a `session.update` with these fields of the GA session (e.g. `{ instructions }`). Patches
+   * add up (objects merge by field, arrays replace) and are sent again after every reconnect and
+   * `connect()`; an attribute change later replaces only the one field it names.
+   */
   updateSession(patch: SessionPatch): void {
     this._session.updateSession(patch);
   }
@@ -302,7 +312,7 @@ export class RealtimeVoice extends LitElement {
   }
 
   private get _ptt(): boolean {
-    return this.turnDetection === 'none';
+    return this._session.pushToTalk;
   }
 
   /** Level meters write straight to the base style: no re-render per audio frame. */
@@ -410,7 +420,7 @@ export class RealtimeVoice extends LitElement {
             <span part="status" role="status">${status}</span>
             <span class="meters" aria-hidden="true">
               <span part="level input-level"></span>
-              ${this.mode === 'transcription' || this.output === 'text' ? nothing : html`<span part="level output-level"></span>`}
+              ${this.mode === 'transcription' || session.textOutput ? nothing : html`<span part="level output-level"></span>`}
             </span>
           </div>
           <div

@@ -5,13 +5,13 @@
 import {
   base64ToPcm16,
   conversationItemCreate,
+  isOutOfBand,
   conversationItemTruncate,
   functionCallOutput,
   inputAudioBufferAppend,
   inputAudioBufferClear,
   inputAudioBufferCommit,
   outputAudioBufferClear,
-  parseSessionUpdate,
   parseServerEvent,
   pcm16ToBase64,
   responseCancel,
@@ -27,8 +27,10 @@ import {
   type ServerEvent,
   type ServerSession,
   type Tool,
+  type TranscriptionConfig,
   type TranscriptionSessionConfig,
 } from '../protocol/index.js';
+import { cloneJson, handshakePatch, mergeLayer, mergeTools, validate, wirePatch, type SessionLayer } from './session-layer.js';
 import { Backoff, type BackoffOptions } from './backoff.js';
 import { systemClock, type Clock } from './clock.js';
 import { Conversation, type ConversationOptions } from './conversation.js';
@@ -66,10 +68,19 @@ export interface RealtimeClientOptions {
   createPeerConnection?: CreatePeerConnection;
   /** Model, sent as `?model=`. Omit when the token already binds one. */
   model?: string;
-  /** Session configuration sent with every `session.update` (`type: "realtime"` is added). */
+  /**
+   * The page's part of the session: only these fields are sent (`type: "realtime"` is added), at
+   * connect and after every reconnect; the session the site's server bound keeps everything else.
+   * Nothing is sent when it is empty and the server's session suits the transport.
+   */
   session?: Omit<RealtimeSessionConfig, 'type'>;
-  /** Transcription-only mode: connects with `?intent=transcription` and sends this transcription session. */
+  /** Transcription-only mode: connects with `?intent=transcription` and sends these fields of the transcription session. */
   transcription?: Omit<TranscriptionSessionConfig, 'type'>;
+  /**
+   * Input transcription to turn on when the server's session has none and the page names none (a
+   * transcript needs it). Default: none, the server's session decides.
+   */
+  transcriptionFallback?: TranscriptionConfig;
   /** WebSocket factory (default `(url, protocols) => new WebSocket(url, protocols)`). Given one, the socket stays on the main thread. */
   createWebSocket?: CreateWebSocket;
   /**
@@ -133,7 +144,9 @@ export class RealtimeClientError extends Error {
 export interface RealtimeClientEventMap {
   /** The state changed; `reason` says why (e.g. `connection_lost`, `session_expired`, `client`, `authentication`). */
   state: { state: ClientState; reason: string; message?: string; attempt?: number };
-  /** Every event the server sent that parsed (known or of an unknown type), before the client acts on it. */
+  /** The effective session the server reported (`session.created`, then each `session.updated`). */
+  session: { session: ServerSession; phase: 'created' | 'updated' };
+  /** Every event the server sent that parsed (known or of an unknown type), as sent, before the client acts on it. */
   'server-event': ServerEvent | { type: string; [key: string]: unknown };
   /** Every event the client put on the wire. */
   'client-event': ClientEvent;
@@ -167,7 +180,13 @@ const DEFAULT_URL = 'wss://api.openai.com/v1/realtime';
 const SAMPLE_RATE = 24_000;
 /** Server errors after which reconnecting cannot help. */
 const FATAL_TYPES = new Set(['authentication_error', 'permission_error']);
-const FATAL_CODES = new Set(['invalid_api_key', 'invalid_client_secret', 'beta_api_shape_disabled', 'insufficient_quota', 'model_not_found']);
+const FATAL_CODES = new Set(['invalid_api_key', 'invalid_client_secret', 'beta_api_shape_disabled', 'insufficient_quota', 'model_not_found', 'invalid_model', 'missing_model']);
+/** Codes of a refused model (live: an `error`, then close 4000; protocol.md, 2026-12-01 update): what the page author can change. */
+const MODEL_CODES = ['invalid_model', 'missing_model', 'model_not_found'];
+const MODEL_HINT = ' Set the model attribute (e.g. gpt-realtime), or bind a model in the session your token endpoint mints.';
+/** Close codes after which the server will refuse the same request again: 3000 after a bad key, 4000 after a refused request. */
+const AUTH_CLOSE = 3000;
+const REFUSED_CLOSE = 4000;
 /** Token failures worth retrying (the endpoint may come back). */
 const RETRYABLE_TOKEN = new Set(['token_network', 'token_timeout']);
 /** Audio of this many recently cancelled items/responses is dropped on arrival. */
@@ -195,6 +214,11 @@ export class RealtimeClient {
   readonly #tools: ToolRunner;
   readonly #backoff: Backoff | undefined;
   #session: Omit<RealtimeSessionConfig, 'type'>;
+  /** The tools of the server's session before the page's were added (this connection's session.created). */
+  #boundTools: Tool[] = [];
+  #outOfBand: string[] = [];
+  /** The server's error before the session was ready, for the close that follows it. */
+  #refusal: { code: string; message: string } | undefined;
   #state: ClientState = 'idle';
   #reason = 'not_connected';
   #lastAttempt: number | undefined;
@@ -228,7 +252,7 @@ export class RealtimeClient {
     if (!options.tokenUrl && !options.getToken) throw new TypeError('RealtimeClient needs tokenUrl or getToken.');
     this.#o = options;
     this.#clock = options.clock ?? systemClock;
-    this.#session = structuredCloneSafe(options.session ?? {});
+    this.#session = cloneJson(options.session ?? {});
     this.conversation = new Conversation({ now: () => this.#clock.now(), ...options.conversation });
     this.#tokens = new TokenCache(() => this.#fetchToken(), { clock: this.#clock });
     this.#backoff = options.reconnect === false ? undefined : new Backoff(options.reconnect ?? {});
@@ -430,7 +454,7 @@ export class RealtimeClient {
    * patch GA would refuse.
    */
   updateSession(patch: Omit<RealtimeSessionConfig, 'type'>): void {
-    const send = structuredCloneSafe(patch);
+    const send = cloneJson(patch);
     const voice = patch.audio?.output?.voice;
     if (voice !== undefined && this.#audioProduced && JSON.stringify(voice) !== JSON.stringify(this.#serverSession?.audio?.output?.voice)) {
       delete send.audio!.output!.voice;
@@ -442,13 +466,21 @@ export class RealtimeClient {
         fatal: false,
       });
     }
-    if (send.tools !== undefined) send.tools = this.#mergeTools(send.tools);
-    const event = sessionUpdate(send);
-    validate(event);
-    this.#session = deepMerge(this.#session, structuredCloneSafe(patch));
+    if (send.tools !== undefined) send.tools = this.#pageTools(send.tools);
+    validate(sessionUpdate(send));
+    this.#session = mergeLayer(this.#session, cloneJson(patch));
     if (this.#transcriptionMode) return;
+    // The server's tools stay: an array replaces the whole list on the server.
+    if (send.tools !== undefined) send.tools = mergeTools(this.#boundTools, send.tools);
     // Once the handshake's session.update is out, a change must follow it (queued until ready).
-    if (Object.keys(send).length > 0 && (this.#phase === 'ready' || this.#phase === 'updated')) this.#queue.send(event);
+    if (Object.keys(send).length > 0 && (this.#phase === 'ready' || this.#phase === 'updated')) {
+      this.#queue.send(sessionUpdate(this.#wire(send) as Omit<RealtimeSessionConfig, 'type'>));
+    }
+  }
+
+  /** The page's part of the session so far: every field it set, with `updateSession` patches merged in. */
+  get sessionLayer(): Omit<RealtimeSessionConfig, 'type'> {
+    return cloneJson(this.#session);
   }
 
   /** Adds (or replaces) a tool; when ready the session's tool list is updated at once. */
@@ -624,7 +656,8 @@ export class RealtimeClient {
       this.#emitter.emit('error', { code: 'malformed_event', message: `A server frame was ignored: ${result.error.message}`, fatal: false });
       return;
     }
-    this.#emitter.emit('server-event', result.event);
+    // As sent: an item or part of a type we do not know stays in what the page sees.
+    this.#emitter.emit('server-event', result.known ? result.raw : result.event);
     if (result.known) this.#handle(result.event);
     else if (result.event.type === 'transcription_session.updated') this.#sessionUpdated();
   }
@@ -634,16 +667,25 @@ export class RealtimeClient {
     switch (event.type) {
       case 'session.created':
         this.#serverSession = event.session;
-        if (this.#phase === 'created' || this.#phase === 'open') this.#sendSessionConfig();
+        this.#emitter.emit('session', { session: event.session, phase: 'created' });
+        if (this.#phase === 'created' || this.#phase === 'open') {
+          this.#boundTools = (event.session.tools ?? []) as Tool[];
+          this.#sendSessionConfig();
+        }
         break;
       case 'session.updated':
         this.#serverSession = event.session;
+        this.#emitter.emit('session', { session: event.session, phase: 'updated' });
         this.#sessionUpdated();
         break;
       case 'error':
         this.#serverError(event.error);
         break;
       case 'response.created':
+        if (isOutOfBand(event.response)) {
+          remember(this.#outOfBand, event.response.id);
+          this.#live?.drop(event.response.id);
+        }
         this.#responses.created(event.response);
         this.#emitter.emit('response', { phase: 'created', response: event.response });
         break;
@@ -659,7 +701,7 @@ export class RealtimeClient {
         if (response.status === 'failed') this.#responseFailed(response);
         if (response.usage) this.#emitter.emit('metrics', { usage: response.usage, responseId: response.id });
         // Over WebRTC the voice may start after the model is done: the turn's end stays until output_audio_buffer.started.
-        if (response.conversation_id !== null && !(this.#webrtc && response.status === 'completed')) this.#turnEndAt = undefined;
+        if (!isOutOfBand(response) && !(this.#webrtc && response.status === 'completed')) this.#turnEndAt = undefined;
         break;
       }
       case 'response.output_audio.delta':
@@ -698,6 +740,8 @@ export class RealtimeClient {
   #audioDelta(event: Extract<ServerEvent, { type: 'response.output_audio.delta' }>): void {
     this.#audioProduced = true;
     if (this.#cancelledItems.includes(event.item_id) || this.#cancelledResponses.includes(event.response_id)) return;
+    // Out-of-band answers are for the page (rv-server-event), not for the user's ears.
+    if (this.#outOfBand.includes(event.response_id)) return;
     this.#firstAudio(event.response_id);
     const fed = this.#fed;
     if (fed) {
@@ -725,52 +769,49 @@ export class RealtimeClient {
     if (this.#webrtc) this.#turnEndAt = undefined;
   }
 
+  /** The connection's first session.update: only what the page set (session-layer.ts); none at all when nothing is needed. */
   #sendSessionConfig(): void {
     this.#phase = 'updated';
     this.#sessionUpdateId = this.#nextEventId();
-    let event: ClientEvent;
-    if (this.#transcriptionMode) {
-      const t = structuredCloneSafe(this.#o.transcription!);
-      // Over WebRTC the audio is Opus media: no wire format to declare.
-      if (!this.#webrtc) t.audio = { ...t.audio, input: { format: { type: 'audio/pcm', rate: SAMPLE_RATE }, ...t.audio?.input } };
-      event = transcriptionSessionUpdate(t, { eventId: this.#sessionUpdateId });
-    } else {
-      event = sessionUpdate(this.#fullSession(), { eventId: this.#sessionUpdateId });
-    }
+    const layer = this.#transcriptionMode ? cloneJson(this.#o.transcription!) : this.#session;
+    const pageTools = this.#transcriptionMode ? [] : this.#pageTools(this.#session.tools ?? []);
+    let patch: SessionLayer;
     try {
-      validate(event);
+      // The page's own fields are checked strictly; what comes from the server's session is its own.
+      validate(this.#transcriptionMode ? transcriptionSessionUpdate(layer) : sessionUpdate({ ...layer, tools: pageTools }));
+      patch = handshakePatch(layer, {
+        effective: this.#serverSession,
+        transcriptionFallback: this.#o.transcriptionFallback,
+        // Over WebRTC the audio is Opus media: no wire format to declare.
+        pcm: !this.#webrtc,
+        pageTools,
+        serverTools: this.#boundTools,
+      });
     } catch (error) {
       this.#close('invalid_session_config', (error as Error).message, true);
       return;
     }
-    this.#transmit(event);
-  }
-
-  #fullSession(): Omit<RealtimeSessionConfig, 'type'> {
-    const s = structuredCloneSafe(this.#session);
-    const pcm = { type: 'audio/pcm' as const, rate: SAMPLE_RATE as 24000 };
-    if (!this.#webrtc) {
-      s.audio = {
-        ...s.audio,
-        input: { format: pcm, ...s.audio?.input },
-        output: { format: pcm, ...s.audio?.output },
-      };
+    if (Object.keys(patch).length === 0) {
+      this.#sessionUpdated(); // the server's session is the session: nothing to change
+      return;
     }
-    const tools = this.#mergeTools(s.tools ?? []);
-    if (tools.length) s.tools = tools;
-    return s;
+    const options = { eventId: this.#sessionUpdateId };
+    this.#transmit(this.#transcriptionMode ? transcriptionSessionUpdate(patch, options) : sessionUpdate(patch as Omit<RealtimeSessionConfig, 'type'>, options));
   }
 
-  /** The page's session tools with the registered ones (a registered tool replaces a session tool of the same name). */
-  #mergeTools(tools: Tool[]): Tool[] {
-    const registered = this.#tools.definitions();
-    const names = new Set(registered.map((t) => t.name));
-    return [...tools.filter((t) => t.type !== 'function' || !names.has(t.name)), ...registered];
+  /** A live patch as sent: objects the server may replace whole are completed from its session. */
+  #wire(patch: SessionLayer): SessionLayer {
+    return wirePatch(patch, { effective: this.#serverSession, transcriptionFallback: this.#o.transcriptionFallback });
+  }
+
+  /** The page's tools: its session tools with the registered ones (a registered tool replaces a session tool of the same name). */
+  #pageTools(tools: Tool[]): Tool[] {
+    return mergeTools(tools, this.#tools.definitions());
   }
 
   #sendTools(): void {
     if (this.#transcriptionMode || (this.#phase !== 'ready' && this.#phase !== 'updated')) return;
-    this.#queue.send(sessionUpdate({ tools: this.#mergeTools(this.#session.tools ?? []) }));
+    this.#queue.send(sessionUpdate({ tools: mergeTools(this.#boundTools, this.#pageTools(this.#session.tools ?? [])) }));
   }
 
   #sessionUpdated(): void {
@@ -818,14 +859,24 @@ export class RealtimeClient {
       }
       return;
     }
-    const handshake = this.#phase !== 'ready' && error.event_id != null && error.event_id === this.#sessionUpdateId;
-    if (handshake) {
-      this.#close('session_config_rejected', `The server refused the session configuration: ${error.message}`, true, error);
+    if (FATAL_TYPES.has(error.type ?? '') || FATAL_CODES.has(error.code ?? '')) {
+      const auth = FATAL_TYPES.has(error.type ?? '') || error.code === 'invalid_api_key';
+      this.#close(auth ? 'authentication' : code, error.message + (MODEL_CODES.includes(code) ? MODEL_HINT : ''), true, error);
       return;
     }
-    if (FATAL_TYPES.has(error.type ?? '') || FATAL_CODES.has(error.code ?? '')) {
-      this.#close(FATAL_TYPES.has(error.type ?? '') || error.code === 'invalid_api_key' ? 'authentication' : code, error.message, true, error);
-      return;
+    if (this.#phase !== 'ready') {
+      // Live sends `event_id: null` in errors (protocol.md, 2026-12-01 update): before ready, a request error is our handshake's.
+      const ours = error.event_id == null || error.event_id === this.#sessionUpdateId;
+      if (this.#phase === 'updated' && ours) {
+        this.#close('session_config_rejected', `The server refused the session configuration: ${error.message}`, true, error);
+        return;
+      }
+      // Anything else the server refuses before the session exists fails again on every attempt.
+      if (error.type === 'invalid_request_error') {
+        this.#close(code, error.message, true, error);
+        return;
+      }
+      this.#refusal = { code, message: error.message };
     }
     this.#emitter.emit('error', { code, message: error.message, fatal: false, server: error });
   }
@@ -833,8 +884,16 @@ export class RealtimeClient {
   #socketClosed(code: number, reason: string, refusal?: TransportRefusal): void {
     if (refusal) return this.#refused(refusal);
     const wasReady = this.#phase === 'ready';
-    this.#dropSocket();
     const detail = `The connection closed (code ${code}${reason ? ', ' + reason : ''}).`;
+    const refused = this.#refusal;
+    this.#refusal = undefined;
+    // 3000: the key was refused; 4000: the request was (model, shape). A new socket would be refused the same way.
+    if (code === AUTH_CLOSE) return this.#close('authentication', refused?.message ?? `The server refused the key. ${detail}`, true);
+    if (code === REFUSED_CLOSE) {
+      const cause = refused?.code ?? (reason.split('.').pop() || 'session_refused');
+      return this.#close(cause, (refused?.message ?? `The server refused the session. ${detail}`) + (MODEL_CODES.includes(cause) ? MODEL_HINT : ''), true);
+    }
+    this.#dropSocket();
     if (wasReady) {
       // Reported even when the reconnect repairs it, as each failed attempt is: pages log their drops.
       if (this.#backoff) this.#emitter.emit('error', { code: 'connection_lost', message: `${detail} Reconnecting.`, fatal: false });
@@ -846,6 +905,10 @@ export class RealtimeClient {
   #refused({ status, message, type, code, param }: TransportRefusal): void {
     if (status === 401 || status === 403) {
       this.#close(status === 401 ? 'authentication' : (code ?? 'forbidden'), message, true, { type, code, param });
+      return;
+    }
+    if (status === 400 && code) {
+      this.#close(code, message + (MODEL_CODES.includes(code) ? MODEL_HINT : ''), true, { type, code, param });
       return;
     }
     this.#failAttempt('connect_failed', `HTTP ${status}: ${message}`, status >= 500 || status === 408 || status === 429);
@@ -914,6 +977,7 @@ export class RealtimeClient {
   #dropSocket(close = false): void {
     const transport = this.#transport;
     this.#transport = undefined;
+    this.#refusal = undefined;
     this.#queue.pause();
     this.#live?.audio(false);
     this.#phase = 'none';
@@ -977,35 +1041,7 @@ export class RealtimeClient {
   }
 }
 
-/** Checks an outgoing event against the strict GA schema; throws a TypeError naming the bad fields. */
-function validate(event: ClientEvent): void {
-  const result = parseSessionUpdate(event);
-  if (!result.ok) {
-    const issues = result.error.issues?.map((i) => `${i.path}: ${i.message}`).join('; ');
-    throw new TypeError(`Invalid ${event.type}: ${issues || result.error.message}`);
-  }
-}
-
 function remember(list: string[], id: string): void {
   if (!list.includes(id)) list.push(id);
   if (list.length > CANCELLED_KEPT) list.shift();
-}
-
-function isPlainObject(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
-
-/** Merges `patch` into `base`: objects recursively, everything else (arrays, null) replaced. */
-function deepMerge<T>(base: T, patch: unknown): T {
-  if (!isPlainObject(base) || !isPlainObject(patch)) return patch as T;
-  const out: Record<string, unknown> = { ...base };
-  for (const [k, v] of Object.entries(patch)) {
-    if (v === undefined) continue;
-    out[k] = isPlainObject(v) && isPlainObject(out[k]) ? deepMerge(out[k], v) : v;
-  }
-  return out as T;
-}
-
-function structuredCloneSafe<T>(value: T): T {
-  return value === undefined ? value : (JSON.parse(JSON.stringify(value)) as T);
 }

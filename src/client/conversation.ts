@@ -3,6 +3,8 @@
 // (transcripts after replies, replies before their user item) still land in the right place.
 import {
   assistantText,
+  isOutOfBand,
+  partKind,
   systemText,
   userText,
   type ClientItem,
@@ -109,6 +111,8 @@ class ItemRecord implements ConversationItem {
   prev: string | null | undefined;
   /** Order in which links were stated: the later of two items after the same one comes first. */
   linkSeq = 0;
+  /** The server stated its predecessor (not a provisional place at the end). */
+  placed = false;
 
   constructor(
     readonly id: string,
@@ -146,6 +150,8 @@ export class Conversation {
   /** Ids of replayed history items in the current session: they stand for items already shown. */
   #seeds = new Map<string, string>();
   #transcription = false;
+  /** Out-of-band responses (recent ones): their output is not part of the conversation. */
+  #outOfBand: string[] = [];
   #outputBytesPerMs = 48; // PCM16 at 24 kHz
   #textChars = 0;
   readonly #maxItems: number;
@@ -197,6 +203,12 @@ export class Conversation {
 
   /** Applies one parsed server event. Unknown item ids are tolerated: a placeholder is made, or the event is ignored. */
   apply(event: ServerEvent): void {
+    if (event.type === 'response.created' && isOutOfBand(event.response)) {
+      this.#outOfBand.push(event.response.id);
+      if (this.#outOfBand.length > 32) this.#outOfBand.shift();
+    }
+    const responseId = 'response_id' in event ? event.response_id : event.type === 'response.done' ? event.response.id : undefined;
+    if (typeof responseId === 'string' && this.#outOfBand.includes(responseId)) return;
     switch (event.type) {
       case 'session.created':
       case 'session.updated':
@@ -204,8 +216,11 @@ export class Conversation {
         break;
       case 'conversation.item.added':
       case 'conversation.item.created':
-      case 'conversation.item.done':
         this.#upsert(event.item, event.previous_item_id ?? null);
+        break;
+      case 'conversation.item.done':
+        // Live sends `previous_item_id: null` on the first reply's done (test/fixtures/live): `added` placed it already.
+        this.#upsert(event.item, this.#items.get(event.item.id ?? "")?.placed ? undefined : (event.previous_item_id ?? null));
         break;
       case 'conversation.item.retrieved':
         this.#upsert(event.item, undefined);
@@ -265,7 +280,7 @@ export class Conversation {
       case 'response.content_part.done': {
         const item = this.#assistant(event.item_id, event.response_id);
         if (!item) break;
-        const part = this.#part(item, event.content_index, normalizePartType(event.part.type));
+        const part = this.#part(item, event.content_index, normalizePartType(event.part.type)!);
         const text = event.part.text ?? event.part.transcript;
         if (text) this.#setText(part, text);
         this.#emit({ kind: 'updated', item });
@@ -450,6 +465,7 @@ export class Conversation {
 
   /** Links `item` after `prev` (null: first of its session). `undefined` gives a provisional place at the end. */
   #link(item: ItemRecord, prev: string | null | undefined): void {
+    if (prev !== undefined) item.placed = true;
     let resolved = this.#resolvePrev(prev);
     if (resolved === undefined) {
       if (item.prev !== undefined) return;
@@ -486,7 +502,7 @@ export class Conversation {
     if (responseId) item.responseId = responseId;
     if (raw.type === 'message') {
       raw.content.forEach((p, i) => {
-        const type = normalizePartType(p.type);
+        const type = normalizePartType(p.type) ?? p.type;
         const part = this.#part(item!, i, type);
         part.type = type;
         const text = 'text' in p && typeof p.text === 'string' ? p.text : 'transcript' in p ? p.transcript : undefined;
@@ -647,10 +663,10 @@ export class Conversation {
   }
 }
 
-function normalizePartType(type: string): string {
-  if (type === 'text') return 'output_text';
-  if (type === 'audio') return 'output_audio';
-  return type;
+/** Assistant parts in the items' spelling (`output_audio` / `output_text`), whichever the event used. */
+function normalizePartType(type: string): string | undefined {
+  const kind = partKind(type);
+  return kind ? `output_${kind}` : undefined;
 }
 
 /** Decoded size of a base64 string, without decoding it. */

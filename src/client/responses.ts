@@ -1,8 +1,11 @@
+import { isOutOfBand } from '../protocol/index.js';
+
 /** The part of a response object the sequencer looks at. */
 export interface ResponseRef {
   id?: string;
   /** null for an out-of-band response (`conversation: "none"`); a conv_ id or absent otherwise. */
   conversation_id?: string | null;
+  conversation?: string;
 }
 
 /** The error code GA answers when a second response.create meets an active default-conversation response. */
@@ -61,14 +64,14 @@ export class ResponseSequencer<P extends { conversation?: unknown } = { conversa
 
   /** Feed `response.created`. */
   created(response: ResponseRef): void {
-    if (response.conversation_id === null) return;
+    if (isOutOfBand(response)) return;
     if (this.#awaiting > 0) this.#awaiting--;
     this.#active = response.id ?? '';
   }
 
   /** Feed `response.done`. */
   done(response: ResponseRef): void {
-    if (response.conversation_id === null) return;
+    if (isOutOfBand(response)) return;
     if (this.#active === null && this.#awaiting > 0) this.#awaiting--; // its created was missed
     this.#active = null;
     this.#pump();

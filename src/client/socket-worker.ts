@@ -114,6 +114,16 @@ export function socketWorkerMain(
   };
   // An assistant audio delta: decoded and queued here; undefined leaves it to the main thread (not fed, or unreadable).
   const feedDelta = (text: string): FedAudio | undefined => {
+    // An out-of-band answer's voice never plays: known here, before its first delta is fed.
+    if (feed && text.includes('"response.created"') && text.includes('"conversation_id":null')) {
+      try {
+        const id = (JSON.parse(text) as { response?: { id?: unknown } }).response?.id;
+        if (typeof id === 'string') refuse(id);
+      } catch {
+        /* the main thread's parser reports it */
+      }
+      return undefined;
+    }
     if (!feed || !text.includes('"response.output_audio.')) return undefined;
     let event: { type?: unknown; item_id?: unknown; response_id?: unknown; delta?: unknown };
     try {

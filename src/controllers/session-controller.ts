@@ -3,7 +3,8 @@ import { RealtimeClient, type RealtimeClientOptions } from '../client/client.js'
 import type { ConversationChange, ConversationItem } from '../client/conversation.js';
 import { fetchToken, TokenCache } from '../client/token.js';
 import type { RealtimeTool, ToolHandler } from '../client/tools.js';
-import type { RealtimeResponse, RealtimeSessionConfig, TurnDetection } from '../protocol/index.js';
+import { isOutOfBand, partKind, sessionUpdate, type RealtimeResponse, type RealtimeSessionConfig } from '../protocol/index.js';
+import { cloneJson, mergeLayer, validate } from '../client/session-layer.js';
 import {
   RvClientEventEvent,
   RvErrorEvent,
@@ -45,9 +46,11 @@ export interface SessionSettings extends CaptureSettings, PlaybackSettings {
   model: string;
   voice: string;
   instructions: string;
-  turnDetection: TurnDetectionMode;
+  /** Empty: the session's. */
+  turnDetection: TurnDetectionMode | '';
   mode: 'conversation' | 'transcription';
-  output: 'audio' | 'text';
+  /** Empty: the session's. */
+  output: 'audio' | 'text' | '';
   language: string;
   transcriptionModel: string;
   tools: RealtimeVoiceTool[];
@@ -65,13 +68,61 @@ interface Prefetch {
   tokens: TokenCache;
 }
 
-const DEFAULT_TRANSCRIPTION_MODEL = 'gpt-4o-mini-transcribe';
+/**
+ * Transcribes the user's lines when the server's session transcribes nothing (captions need it). The
+ * `openai` 7.59 types mark whisper-1 and the gpt-4o(-mini)-transcribe family deprecated (shutdown
+ * 2027-02-26); of the current two, gpt-live-transcribe is the Realtime one (the file API lists only gpt-transcribe).
+ */
+export const DEFAULT_TRANSCRIPTION_MODEL = 'gpt-live-transcribe';
 /** Push-to-talk holds shorter than this many 20 ms frames are dropped: GA refuses commits under 100 ms. */
 const MIN_COMMIT_FRAMES = 5;
 /** Items the client's conversation state keeps (ordering, history replay); lines of older ones stay in the transcript as text. */
 const TRANSCRIPT_ITEMS = 500;
-/** Properties that change a live session through session.update. */
-const LIVE = ['instructions', 'voice', 'turnDetection', 'language', 'transcriptionModel', 'output'];
+/** Properties that name one field of the session each: set, they are the page's; empty, the session's. */
+const LIVE = ['instructions', 'voice', 'turnDetection', 'language', 'transcriptionModel', 'output'] as const;
+type LiveKey = (typeof LIVE)[number];
+
+type Json = Record<string, unknown>;
+const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/** Where each property's field sits in the session. */
+const FIELD: Record<LiveKey, readonly string[]> = {
+  instructions: ['instructions'],
+  voice: ['audio', 'output', 'voice'],
+  turnDetection: ['audio', 'input', 'turn_detection'],
+  language: ['audio', 'input', 'transcription', 'language'],
+  transcriptionModel: ['audio', 'input', 'transcription', 'model'],
+  output: ['output_modalities'],
+};
+
+/** The value a property stands for in the session. */
+function fieldValue(key: LiveKey, value: string): unknown {
+  if (key === 'turnDetection') return value === 'none' ? null : { type: value };
+  if (key === 'output') return [value];
+  return value;
+}
+
+/** `{ a: { b: value } }` for the path a.b. */
+function nest(path: readonly string[], value: unknown): Json {
+  return path.reduceRight<unknown>((inner, key) => ({ [key]: inner }), value) as Json;
+}
+
+function valueAt(root: unknown, path: readonly string[]): unknown {
+  let v = root;
+  for (const key of path) v = isObject(v) ? v[key] : undefined;
+  return v;
+}
+
+/** Removes the field at `path` (and objects it leaves empty). */
+function removeAt(root: Json, path: readonly string[]): void {
+  const [key, ...rest] = path;
+  if (!key || !(key in root)) return;
+  if (rest.length === 0) delete root[key];
+  else if (isObject(root[key])) {
+    removeAt(root[key], rest);
+    if (Object.keys(root[key]).length === 0) delete root[key];
+  }
+}
 
 /**
  * Owns one realtime session: the RealtimeClient, the microphone (CaptureController) and the
@@ -96,7 +147,10 @@ export class SessionController implements ReactiveController {
   #dropping = false;
   #thinking = false;
   #holdFrames = 0;
-  #patches: SessionPatch[] = [];
+  /** Recent out-of-band responses (their parts come after their response.created). */
+  #outOfBand: string[] = [];
+  /** The page's layer of the session (attributes it set, properties, updateSession patches): sent at every connect. */
+  #layer: SessionPatch = {};
   #entries = new Map<string, TranscriptEntry>();
   #archive: TranscriptEntry[] = [];
   #levels = { input: 0, output: 0 };
@@ -166,9 +220,9 @@ export class SessionController implements ReactiveController {
     this.#listen(client);
     this.#routeCapture();
     this.#gate();
-    for (const patch of this.#patches.splice(0)) this.#apply(client, patch);
     const steps: Promise<unknown>[] = [client.connect()];
-    if (h.mode === 'conversation' && h.output === 'audio') steps.push(this.playback.start());
+    // Started inside the gesture unless the page asked for text: a session that answers in text leaves it silent.
+    if (h.mode === 'conversation' && h.output !== 'text') steps.push(this.playback.start());
     if (microphone) steps.push(this.#startCapture());
     this.#update('connect');
     const connecting = Promise.all(steps).then(
@@ -237,9 +291,25 @@ export class SessionController implements ReactiveController {
     this.#update('interrupt');
   }
 
+  /** Merges a patch into the page's layer (kept for every later connect) and sends it when connected. */
   updateSession(patch: SessionPatch): void {
-    if (this.#client) this.#apply(this.#client, patch);
-    else this.#patches.push(patch);
+    this.#apply(patch);
+  }
+
+  /** Push-to-talk: the page says `turn-detection="none"`, or (left to the session) the session has turn detection off. */
+  get pushToTalk(): boolean {
+    const mode = this.host.turnDetection;
+    if (mode) return mode === 'none';
+    const mine = valueAt(this.#layer, FIELD.turnDetection);
+    if (mine !== undefined) return mine === null;
+    return this.#client?.serverSession?.audio?.input?.turn_detection === null;
+  }
+
+  /** The assistant answers in text: the page says `output="text"`, or the session's output modality is text. */
+  get textOutput(): boolean {
+    if (this.host.output) return this.host.output === 'text';
+    const mine = this.#layer.output_modalities?.[0] ?? this.#client?.serverSession?.output_modalities?.[0];
+    return mine === 'text';
   }
 
   startTalking(): void {
@@ -276,17 +346,19 @@ export class SessionController implements ReactiveController {
   propertiesChanged(changed: Map<PropertyKey, unknown>): void {
     const h = this.host;
     if (changed.has('muted')) this.capture.setMuted(h.muted);
+    // Each property writes its one field of the page's layer, and only that one; together in one update when connected.
+    let patch: SessionPatch | undefined;
+    for (const key of LIVE) {
+      const piece = changed.has(key) ? this.#field(key) : undefined;
+      if (piece) patch = mergeLayer(patch ?? {}, piece);
+    }
+    if (patch) this.#apply(patch, h.mode === 'conversation');
     this.#gate();
     if (changed.has('turnDetection')) this.#routeCapture();
     if (changed.has('inputDevice') && changed.get('inputDevice') !== undefined) this.capture.setDevice(h.inputDevice);
     if (changed.has('outputDevice') && changed.get('outputDevice') !== undefined) this.playback.setOutputDevice(h.outputDevice);
     const client = this.#client;
     if (!client || h.mode !== 'conversation') return;
-    if (LIVE.some((key) => changed.has(key) && changed.get(key) !== undefined)) {
-      const patch = this.#sessionConfig();
-      if (!changed.has('voice')) delete patch.audio!.output;
-      this.#apply(client, patch);
-    }
     if (changed.has('tools') && changed.get('tools') !== undefined) {
       const next = new Set(h.tools.map((t) => t.name));
       for (const old of changed.get('tools') as RealtimeVoiceTool[]) if (!next.has(old.name)) client.unregisterTool(old.name);
@@ -295,6 +367,16 @@ export class SessionController implements ReactiveController {
   }
 
   // ---- wiring ---------------------------------------------------------------------------------
+
+  /** A property changed: the patch of its one field, or undefined when it was emptied (the field is the session's again). */
+  #field(key: LiveKey): SessionPatch | undefined {
+    const value = this.host[key];
+    const path = FIELD[key];
+    const now = valueAt(this.#layer, path);
+    // Emptied: the field is the session's again. Another VAD type starts afresh (eagerness means nothing to server_vad).
+    if (!value || (key === 'turnDetection' && !(isObject(now) && now.type === value))) removeAt(this.#layer as Json, path);
+    return value ? (nest(path, fieldValue(key, value)) as SessionPatch) : undefined;
+  }
 
   #clientOptions(prefetched: Prefetch | null): RealtimeClientOptions {
     const h = this.host;
@@ -311,10 +393,21 @@ export class SessionController implements ReactiveController {
       allowStandardKey: h.dangerouslyAllowStandardKey,
       conversation: { maxItems: TRANSCRIPT_ITEMS },
     };
+    const layer = cloneJson(this.#layer);
+    // The transcript needs the user's words: if the session transcribes nothing, this model does.
+    options.transcriptionFallback = { model: DEFAULT_TRANSCRIPTION_MODEL };
     if (h.mode === 'transcription') {
-      options.transcription = { audio: { input: { transcription: this.#transcription(), turn_detection: this.#turnDetection() } } };
+      const input = layer.audio?.input;
+      const t: NonNullable<RealtimeClientOptions['transcription']> = {};
+      if (input) {
+        const { transcription, turn_detection, noise_reduction } = input;
+        t.audio = { input: { transcription, turn_detection, noise_reduction } };
+        for (const k of ['transcription', 'turn_detection', 'noise_reduction'] as const) if (t.audio.input![k] === undefined) delete t.audio.input![k];
+      }
+      if (layer.include) t.include = layer.include;
+      options.transcription = t;
     } else {
-      options.session = this.#sessionConfig();
+      options.session = layer;
       options.tools = h.tools.map(toClientTool);
     }
     return options;
@@ -328,32 +421,13 @@ export class SessionController implements ReactiveController {
     return (signal) => p.tokens.get({ fresh: calls++ > 0, signal }).then((t) => ({ value: t.value, expires_at: t.expiresAt, url: t.url }));
   }
 
-  #sessionConfig(): SessionPatch {
-    const h = this.host;
-    const session: SessionPatch = {
-      output_modalities: [h.output === 'text' ? 'text' : 'audio'],
-      audio: { input: { transcription: this.#transcription(), turn_detection: this.#turnDetection() } },
-    };
-    if (h.instructions) session.instructions = h.instructions;
-    if (h.voice) session.audio!.output = { voice: h.voice };
-    return session;
-  }
-
-  #transcription(): { model: string; language?: string } {
-    const t: { model: string; language?: string } = { model: this.host.transcriptionModel || DEFAULT_TRANSCRIPTION_MODEL };
-    if (this.host.language) t.language = this.host.language;
-    return t;
-  }
-
-  #turnDetection(): TurnDetection | null {
-    const mode = this.host.turnDetection;
-    if (mode === 'none') return null;
-    return { type: mode === 'semantic_vad' ? 'semantic_vad' : 'server_vad' };
-  }
-
-  #apply(client: RealtimeClient, patch: SessionPatch): void {
+  /** Checks a patch, merges it into the layer, and sends it to a live session. A patch GA would refuse changes nothing. */
+  #apply(patch: SessionPatch, send = true): void {
     try {
-      client.updateSession(patch);
+      const client = this.#client;
+      if (client && send) client.updateSession(patch);
+      else validate(sessionUpdate(patch));
+      this.#layer = mergeLayer(this.#layer, cloneJson(patch));
     } catch (error) {
       this.#error({ code: 'invalid_session_update', message: (error as Error).message, fatal: false });
     }
@@ -391,7 +465,11 @@ export class SessionController implements ReactiveController {
         'server-event',
         mine((event) => {
           if (event.type === 'response.output_audio.done') this.playback.end((event as { item_id: string }).item_id);
-          else if (event.type === 'response.content_part.added' && (event as { part?: { type?: string } }).part?.type === 'output_audio') this.playback.expectVoice();
+          else if (event.type === 'response.content_part.added') {
+            const e = event as { response_id?: string; part?: { type?: unknown } };
+            // Out-of-band answers never play: no voice to wait for.
+            if (partKind(e.part?.type) === 'audio' && !this.#outOfBand.includes(e.response_id!)) this.playback.expectVoice();
+          }
           h.dispatchEvent(new RvServerEventEvent(event as RvWireDetail));
         }),
       ),
@@ -434,7 +512,10 @@ export class SessionController implements ReactiveController {
       client.on(
         'response',
         mine(({ phase, response }) => {
-          if (response.conversation_id === null) return; // out-of-band responses are not a turn
+          if (isOutOfBand(response)) {
+            if (this.#outOfBand.unshift(response.id) > 8) this.#outOfBand.pop(); // not a turn
+            return;
+          }
           // WebRTC: a reply cancelled before its voice started never starts it.
           if (phase === 'done' && response.status !== 'completed' && !this.playback.speaking) this.playback.outputPlaying(false);
           this.#thinking = phase === 'created' || awaitsToolOutput(response);
@@ -450,6 +531,15 @@ export class SessionController implements ReactiveController {
         mine(({ reason, message }) => this.#error({ code: reason === 'timeout' ? 'tool_timeout' : 'tool_failed', message, fatal: false })),
       ),
       client.on('metrics', mine((metrics) => h.dispatchEvent(new RvMetricsEvent(metrics)))),
+      // What the session is decides push-to-talk and text output where the page left them to it.
+      client.on(
+        'session',
+        mine(() => {
+          this.#routeCapture();
+          this.#gate();
+          h.requestUpdate();
+        }),
+      ),
       client.conversation.onChange(mine((change) => this.#conversationChanged(change, client.conversation.items))),
     ];
   }
@@ -464,14 +554,14 @@ export class SessionController implements ReactiveController {
 
   // With voice activity detection every frame is sent: the client's socket worker takes them off the main thread. Push-to-talk gates them here.
   #routeCapture(): void {
-    this.#client?.routeCapture(this.host.turnDetection === 'none' ? null : this.capture);
+    this.#client?.routeCapture(this.pushToTalk ? null : this.capture);
     this.#client?.routePlayback(this.playback);
   }
 
   #frameCaptured(pcm: Int16Array): void {
     const client = this.#client;
     if (!client) return;
-    if (this.host.turnDetection === 'none') {
+    if (this.pushToTalk) {
       if (!this.talking) return; // push-to-talk: only what is said while the button is held
       this.#holdFrames++;
     }
@@ -491,7 +581,7 @@ export class SessionController implements ReactiveController {
    * track carries the voice; push-to-talk over WebRTC still counts the held frames to decide on the commit).
    */
   #gate(): void {
-    const ptt = this.host.turnDetection === 'none';
+    const ptt = this.pushToTalk;
     if (this.#sendTrack) this.#sendTrack.enabled = !this.host.muted && (this.talking || !ptt);
     this.capture.pauseFrames(ptt ? !this.talking : this.#client?.transport === 'webrtc');
   }

@@ -11,7 +11,7 @@ import { gaError, issueError, type GaErrorDetail } from './errors.js';
 import { KeyStore, redactKey } from './keys.js';
 import { DEFAULT_PACING, type PacingOptions } from './pacing.js';
 import type { SessionBehaviour } from './session.js';
-import { applySession, defaultSession, DEFAULT_MODEL, type EffectiveSession, type SessionKind } from './session-config.js';
+import { applySession, defaultSession, DEFAULT_MODEL, REALTIME_MODELS, type EffectiveSession, type SessionKind } from './session-config.js';
 
 /** Options of {@link startMockRealtime}. Every one has a default. */
 export interface MockRealtimeOptions {
@@ -380,7 +380,7 @@ export async function startMockRealtime(options: MockRealtimeOptions = {}): Prom
       setup = {
         refuse: gaError('beta_api_shape_disabled', 'The Realtime Beta API is no longer supported. Please use /v1/realtime for the GA API.'),
         code: 4000,
-        reason: 'beta_api_shape_disabled',
+        reason: 'invalid_request_error.beta_api_shape_disabled',
       };
       log(`connection ${index} refused: beta shape`);
     } else {
@@ -415,6 +415,7 @@ export async function startMockRealtime(options: MockRealtimeOptions = {}): Prom
     const index = ++connectionCount;
     const info = { index, path: url.pathname, query: Object.fromEntries(url.searchParams), protocols: [], auth: 'header' as const, transport: 'webrtc' as const };
     const setup = sessionSetup(check, url, index);
+    if (setup.refuse) throw httpError(400, setup.refuse.code, setup.refuse.message, setup.refuse.param);
     const rules = takeRules();
     const entry = { close: () => {} };
     let answered: Awaited<ReturnType<typeof webrtc.answerCall>>;
@@ -443,13 +444,25 @@ export async function startMockRealtime(options: MockRealtimeOptions = {}): Prom
     return rules;
   }
 
-  /** The session a valid key opens: bound config, `?model=`, `?intent=transcription`. */
+  /**
+   * The session a valid key opens: bound config, `?model=`, `?intent=transcription`. A realtime session
+   * needs a model it knows (from `?model=`, or bound to an `ek_` key, whose default is the mock's model):
+   * otherwise live's `invalid_model` / `missing_model`, then close 4000.
+   */
   function sessionSetup(check: Extract<ReturnType<KeyStore['check']>, { ok: true }>, url: URL, index: number) {
     const bound = check.kind === 'ephemeral' ? check.key.session : undefined;
     const kind: SessionKind = url.searchParams.get('intent') === 'transcription' || bound?.type === 'transcription' ? 'transcription' : 'realtime';
-    const model = url.searchParams.get('model') ?? (typeof bound?.model === 'string' ? bound.model : baseModel);
-    const config = baseSession(kind, model, bound);
-    if (config.type === 'realtime') config.model = model;
+    const model = url.searchParams.get('model') ?? (typeof bound?.model === 'string' ? bound.model : check.kind === 'ephemeral' ? baseModel : undefined);
+    if (kind === 'realtime' && (model === undefined || (!REALTIME_MODELS.has(model) && model !== baseModel))) {
+      const code = model === undefined ? 'missing_model' : 'invalid_model';
+      const message = model === undefined
+        ? "Missing required parameter: 'model'. Pass ?model= in the URL, or mint a client secret whose session binds one."
+        : `Invalid model: '${model}'. The model does not exist or does not support realtime.`;
+      log(`connection ${index} refused: ${code}`);
+      return { refuse: gaError(code, message, 'model'), code: 4000, reason: `invalid_request_error.${code}` } as const;
+    }
+    const config = baseSession(kind, model ?? baseModel, bound);
+    if (config.type === 'realtime') config.model = model!;
     log(`connection ${index}: ${kind} session ${config.id}${kind === 'realtime' ? ` (${model})` : ''}`);
     return { config, behaviour: { sessionLimitMs: settings.sessionLimitMs, inputTranscriptTiming: settings.inputTranscriptTiming } };
   }

@@ -54,13 +54,13 @@ export interface EffectiveSession {
   [key: string]: unknown;
 }
 
-/** Server VAD defaults (threshold 0.5, 300 ms padding, 500 ms silence, as the GA reference documents). */
+/** Server VAD defaults as live `session.created` reports them: threshold 0.5, 300 ms padding, 200 ms silence (protocol.md, 2026-12-01 update). */
 export function defaultServerVad(): ServerVadConfig {
   return {
     type: 'server_vad',
     threshold: 0.5,
     prefix_padding_ms: 300,
-    silence_duration_ms: 500,
+    silence_duration_ms: 200,
     idle_timeout_ms: null,
     create_response: true,
     interrupt_response: true,
@@ -68,6 +68,18 @@ export function defaultServerVad(): ServerVadConfig {
 }
 
 export const DEFAULT_MODEL = 'gpt-realtime';
+/** Models a realtime session opens with (protocol.md §0); another `?model=` is refused with `invalid_model` and close 4000. */
+export const REALTIME_MODELS: ReadonlySet<string> = new Set([
+  'gpt-realtime',
+  'gpt-realtime-2025-08-28',
+  'gpt-realtime-mini',
+  'gpt-realtime-mini-2025-10-06',
+  'gpt-realtime-mini-2025-12-15',
+  'gpt-realtime-1.5',
+  'gpt-realtime-2',
+  'gpt-realtime-2.1',
+  'gpt-realtime-2.1-mini',
+]);
 export const DEFAULT_TRANSCRIPTION_MODEL = 'gpt-4o-mini-transcribe';
 const PCM: FormatConfig = { type: 'audio/pcm', rate: 24000 };
 
@@ -78,12 +90,13 @@ export function defaultSession(kind: SessionKind, id: string, expiresAt: number,
       object: 'realtime.transcription_session',
       id,
       expires_at: expiresAt,
+      // Live: no transcription until the client sets one, and VAD with four fields only.
       audio: {
         input: {
           format: { ...PCM },
-          transcription: { model: DEFAULT_TRANSCRIPTION_MODEL, language: null, prompt: '' },
+          transcription: null,
           noise_reduction: null,
-          turn_detection: defaultServerVad(),
+          turn_detection: transcriptionVad(defaultServerVad()),
         },
       },
       include: null,
@@ -120,6 +133,13 @@ function fillTurnDetection(td: Record<string, unknown>): TurnDetectionConfig {
   return { ...defaultServerVad(), ...td } as ServerVadConfig;
 }
 
+/** A transcription session's VAD as live echoes it: type, threshold, prefix_padding_ms, silence_duration_ms. */
+function transcriptionVad(td: TurnDetectionConfig): TurnDetectionConfig {
+  if (td.type !== 'server_vad') return td;
+  const { type, threshold, prefix_padding_ms, silence_duration_ms } = td;
+  return { type, threshold, prefix_padding_ms, silence_duration_ms } as ServerVadConfig;
+}
+
 function fillFormat(f: Record<string, unknown>): FormatConfig {
   return f.type === 'audio/pcm' ? { type: 'audio/pcm', rate: 24000 } : { type: f.type as WireFormat };
 }
@@ -143,11 +163,14 @@ export function applySession(current: EffectiveSession, update: Record<string, u
       if (isObject(input.format)) target.format = fillFormat(input.format);
       if ('transcription' in input) {
         target.transcription = isObject(input.transcription)
-          ? { model: DEFAULT_TRANSCRIPTION_MODEL, ...structuredClone(input.transcription) }
+          ? { model: DEFAULT_TRANSCRIPTION_MODEL, language: null, prompt: null, ...structuredClone(input.transcription) }
           : null;
       }
       if ('noise_reduction' in input) target.noise_reduction = isObject(input.noise_reduction) ? { type: String(input.noise_reduction.type) } : null;
-      if ('turn_detection' in input) target.turn_detection = isObject(input.turn_detection) ? fillTurnDetection(input.turn_detection) : null;
+      if ('turn_detection' in input) {
+        const filled = isObject(input.turn_detection) ? fillTurnDetection(input.turn_detection) : null;
+        target.turn_detection = filled && next.type === 'transcription' ? transcriptionVad(filled) : filled;
+      }
     }
     const output = audio.output;
     if (isObject(output) && next.audio.output) {

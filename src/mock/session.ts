@@ -2,7 +2,6 @@
 // events with the shared protocol schemas, runs server VAD on the appended audio's own timeline,
 // keeps the conversation (text only, no audio), and streams scripted responses.
 import {
-  ClientEventSchemas,
   decodeBase64,
   encodeBase64,
   parseClientEvent,
@@ -86,7 +85,21 @@ interface ResponseRun {
 
 const FUNCTION_ARGUMENT_SLICE = 16;
 const MIN_COMMIT_MS = 100;
-const SUPPORTED_TYPES = Object.keys(ClientEventSchemas);
+/** The client event types live lists when it refuses an unknown one (protocol.md, 2026-12-01 update), in its order. */
+const SUPPORTED_TYPES = [
+  'session.update',
+  'session.close',
+  'input_audio_buffer.append',
+  'session.input_audio_buffer.append',
+  'input_audio_buffer.commit',
+  'input_audio_buffer.clear',
+  'conversation.item.create',
+  'conversation.item.truncate',
+  'conversation.item.delete',
+  'conversation.item.retrieve',
+  'response.create',
+  'response.cancel',
+];
 
 /** Marks a text frame that was not valid JSON. */
 export const INVALID_JSON: unique symbol = Symbol('invalid JSON');
@@ -645,12 +658,6 @@ export class MockSession {
     if (inConversation) this.active = run;
     this.idleFrom = null;
     this.send('response.created', { response: this.responseObject(run, 'in_progress', null) });
-    this.send('rate_limits.updated', {
-      rate_limits: [
-        { name: 'requests', limit: 5000, remaining: 4999, reset_seconds: 0.012 },
-        { name: 'tokens', limit: 40000, remaining: 39000, reset_seconds: 1.5 },
-      ],
-    });
     const last = latestInput(run.context);
     const tools = ((params.tools ?? this.config.tools ?? []) as MockFunctionTool[]).filter((t) => t.type === 'function');
     const toolChoice = (params.tool_choice ?? this.config.tool_choice) as Parameters<typeof pickTool>[1];
@@ -693,7 +700,8 @@ export class MockSession {
       run.plan = planVoice(text, voiceName(run.voice), this.config.audio.output?.speed ?? 1, rate);
       this.meta.set(run.item.id, { audioSamples: 0, audioRate: rate });
     }
-    const part = run.kind === 'audio' ? { type: 'output_audio', transcript: '' } : { type: 'output_text', text: '' };
+    // Live content_part events spell parts `audio` / `text`; the item's content says `output_audio` / `output_text`.
+    const part = run.kind === 'audio' ? { type: 'audio', transcript: '' } : { type: 'text', text: '' };
     this.send('response.content_part.added', { ...this.contentRef(run), part });
     if (run.plan) this.playout?.add({ responseId: run.id, itemId: run.item.id, plan: run.plan, produced: () => run.samplesSent, ended: () => run.finished });
   }
@@ -791,21 +799,20 @@ export class MockSession {
     } else if (run.kind === 'audio') {
       this.send('response.output_audio.done', this.contentRef(run));
       this.send('response.output_audio_transcript.done', { ...this.contentRef(run), transcript: run.sent });
-      const part = { type: 'output_audio', transcript: run.sent };
-      this.send('response.content_part.done', { ...this.contentRef(run), part });
-      item.content = [{ ...part }];
+      this.send('response.content_part.done', { ...this.contentRef(run), part: { type: 'audio', transcript: run.sent } });
+      item.content = [{ type: 'output_audio', transcript: run.sent }];
     } else {
       this.send('response.output_text.done', { ...this.contentRef(run), text: run.sent });
-      const part = { type: 'output_text', text: run.sent };
-      this.send('response.content_part.done', { ...this.contentRef(run), part });
-      item.content = [{ ...part }];
+      this.send('response.content_part.done', { ...this.contentRef(run), part: { type: 'text', text: run.sent } });
+      item.content = [{ type: 'output_text', text: run.sent }];
     }
     item.status = status;
-    this.send('response.output_item.done', { response_id: run.id, output_index: 0, item });
+    // Live: the conversation's item is done before the response's output item.
     if (run.inConversation && this.findItem(item.id)) {
       const index = this.items.indexOf(item);
       this.send('conversation.item.done', { previous_item_id: this.items[index - 1]?.id ?? null, item });
     }
+    this.send('response.output_item.done', { response_id: run.id, output_index: 0, item });
   }
 
   private cancel(run: ResponseRun, reason: 'turn_detected' | 'client_cancelled'): void {
@@ -819,6 +826,8 @@ export class MockSession {
     this.responses.delete(run);
     if (this.active === run) this.active = undefined;
     this.send('response.done', { response: this.responseObject(run, status, details) });
+    // Live: after the response, with a tokens entry only.
+    this.send('rate_limits.updated', { rate_limits: [{ name: 'tokens', limit: 40000, remaining: 39000, reset_seconds: 1.5 }] });
     for (const fn of run.afterDone) fn();
     if (run.inConversation && !this.vad.inSpeech && !this.active) {
       // Idle time counts from when the reply would have finished playing.
@@ -874,6 +883,8 @@ export class MockSession {
 
   private send(type: string, fields: Record<string, unknown>): void {
     if (this.closed && type !== 'error') return;
+    // Live pads text deltas (not audio ones) with a random `obfuscation` string against length side channels.
+    if (OBFUSCATED.has(type)) fields = { ...fields, obfuscation: obfuscation() };
     this.host.send({ type, ...fields });
   }
 
@@ -881,6 +892,22 @@ export class MockSession {
   private sendError(error: GaErrorDetail): void {
     this.host.send({ type: 'error', error });
   }
+}
+
+const OBFUSCATED = new Set([
+  'response.output_audio_transcript.delta',
+  'response.output_text.delta',
+  'response.function_call_arguments.delta',
+  'conversation.item.input_audio_transcription.delta',
+]);
+const OBFUSCATION_CHARS = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
+
+/** A few random characters, as live's `obfuscation` field carries. */
+function obfuscation(): string {
+  let out = '';
+  const n = 4 + Math.floor(Math.random() * 12);
+  for (let i = 0; i < n; i++) out += OBFUSCATION_CHARS[Math.floor(Math.random() * OBFUSCATION_CHARS.length)];
+  return out;
 }
 
 /** The stand-in transcript of a user turn: its speech duration, e.g. "(1.8 s of speech)". */

@@ -1,6 +1,6 @@
 // GA client events (protocol.md §4). Strict: GA rejects unknown parameters, so do we.
 import * as z from 'zod/mini';
-import { optBool, optStr, str, eventSchemas, merged, unionOf, type EventUnion } from './zod.js';
+import { optBool, optStr, str, eventSchemas, merged, unionOf, wholeNumber, type EventUnion } from './zod.js';
 import { ClientItemSchema, ItemReferenceSchema } from './items.js';
 import {
   AudioFormatSchema,
@@ -57,8 +57,8 @@ export const ClientEventSchemas = merged(
     'conversation.item.retrieve': { item_id: str },
     'conversation.item.truncate': {
       item_id: str,
-      content_index: /* @__PURE__ */ z.int().check(z.nonnegative()),
-      audio_end_ms: /* @__PURE__ */ z.int().check(z.nonnegative()),
+      content_index: /* @__PURE__ */ wholeNumber(0),
+      audio_end_ms: /* @__PURE__ */ wholeNumber(0),
     },
     'conversation.item.delete': { item_id: str },
     'response.create': { response: z.optional(ResponseCreateParamsSchema) },

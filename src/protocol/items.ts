@@ -129,6 +129,17 @@ export const ItemSchema = z.discriminatedUnion('type', [
   mcpItem('mcp_approval_response'),
 ]);
 
+/**
+ * What a content part carries, for both spellings: live `response.content_part.*` events say
+ * `audio` / `text`, items say `output_audio` / `output_text` (protocol.md, 2026-12-01 update).
+ * Input parts and unknown types are neither.
+ */
+export function partKind(type: unknown): 'audio' | 'text' | undefined {
+  if (type === 'audio' || type === 'output_audio') return 'audio';
+  if (type === 'text' || type === 'output_text') return 'text';
+  return undefined;
+}
+
 /** A content part the server sent (any of the seven spellings). */
 export type ContentPart = z.infer<typeof ContentPartSchema>;
 /** A conversation item the server sent. */

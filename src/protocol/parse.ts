@@ -1,7 +1,7 @@
 // The one entry point for frames: JSON text or parsed objects in, a typed result out, never a throw.
 import type * as z from 'zod/mini';
 import { ClientEventSchemas, SessionUpdateEventSchema, type ClientEvent, type ClientEventOf } from './client-events.js';
-import { ServerEventSchemas, type ServerEvent } from './server-events.js';
+import { SERVER_PASS_THROUGH, ServerEventSchemas, type ServerEvent } from './server-events.js';
 
 /** One problem found in a known event, at a dotted path such as `session.audio.input.turn_detection.threshold`. */
 export interface ParseIssue {
@@ -18,10 +18,15 @@ export interface ParseError {
   issues?: ParseIssue[];
 }
 
-/** A known event (validated), an unknown event (passed through untouched) or an error. */
+/**
+ * A known event (validated; `raw` is the frame as sent, with any element of an unknown shape the typed
+ * `event` left out), an unknown event (passed through untouched), or an error. A known type whose
+ * item or part is of a type or shape we do not know also passes through, with `known: false` and the
+ * `issues` found: there is nothing in it to act on, and nothing is wrong with the connection.
+ */
 export type ParseResult<E> =
-  | { ok: true; known: true; event: E }
-  | { ok: true; known: false; event: { type: string; [k: string]: unknown } }
+  | { ok: true; known: true; event: E; raw: { type: string; [k: string]: unknown } }
+  | { ok: true; known: false; event: { type: string; [k: string]: unknown }; issues?: ParseIssue[] }
   | { ok: false; error: ParseError };
 
 export interface ParseOptions {
@@ -114,6 +119,21 @@ function mapIssue(issue: Issue, root: unknown, out: ParseIssue[]): void {
   out.push({ path: base, code: 'invalid_value', message: valueMessage(issue) });
 }
 
+/**
+ * Leaves out what an issue names: the invalid value, or the object (or array element) that misses a
+ * field. False when that would be the event itself or one of its own fields (its envelope).
+ */
+function drop(root: unknown, issue: ParseIssue): boolean {
+  const path = issue.path ? issue.path.split('.') : [];
+  if (issue.code === 'missing') path.pop();
+  if (path.length < 2) return false;
+  const key = path.pop()!;
+  const parent = valueAt(root, path);
+  if (Array.isArray(parent)) parent.splice(Number(key), 1);
+  else if (parent && typeof parent === 'object') delete (parent as Record<string, unknown>)[key];
+  return true;
+}
+
 function limit(bound: string, value: number | bigint, origin: string): string {
   if (origin === 'number' || origin === 'int') return `must be ${bound} ${value}`;
   return `must have ${bound} ${value} ${origin === 'string' ? 'characters' : 'entries'}`;
@@ -137,7 +157,13 @@ function valueMessage(issue: Issue): string {
 }
 
 // `fallback` checks the types `schemas` does not know, which otherwise pass through unvalidated.
-function parseWith<E>(data: unknown, schemas: Readonly<Record<string, Schema>>, options?: ParseOptions, fallback?: Schema): ParseResult<E> {
+function parseWith<E>(
+  data: unknown,
+  schemas: Readonly<Record<string, Schema>>,
+  options?: ParseOptions,
+  fallback?: Schema,
+  passThrough: readonly string[] = [],
+): ParseResult<E> {
   try {
     let obj: unknown = data;
     if (typeof data === 'string') {
@@ -160,10 +186,30 @@ function parseWith<E>(data: unknown, schemas: Readonly<Record<string, Schema>>, 
     if (typeof type !== 'string' || type === '') return fail('missing_type', 'event has no string "type"');
     const schema = hasOwn.call(schemas, type) ? schemas[type] : fallback;
     if (!schema) return { ok: true, known: false, event: obj as { type: string } };
-    const result = schema.safeParse(obj);
-    if (result.success) return { ok: true, known: true, event: result.data as E };
+    let result = schema.safeParse(obj);
     const issues: ParseIssue[] = [];
-    for (const issue of result.error.issues) mapIssue(issue, obj, issues);
+    if (!result.success) {
+      for (const issue of result.error.issues) mapIssue(issue, obj, issues);
+    }
+    // Client events stay strict (GA refuses what they get wrong); server events are read tolerantly.
+    if (!result.success && passThrough.length) {
+      // Tolerant where the state machine does not look: what fails our schema inside a known event (an
+      // unknown item or part type, a new status, a field's new shape) is left out and the rest kept.
+      // Required fields of the envelope cannot be left out: their event stays refused.
+      // One at a time: leaving out an array element moves the ones after it.
+      const repaired: unknown = structuredClone(obj);
+      let found = issues;
+      for (let round = 0; round < 16 && !result.success && found[0] && drop(repaired, found[0]); round++) {
+        result = schema.safeParse(repaired);
+        found = [];
+        if (!result.success) for (const issue of result.error.issues) mapIssue(issue, repaired, found);
+      }
+    }
+    if (result.success) return { ok: true, known: true, event: result.data as E, raw: obj as { type: string } };
+    // Inside the `item` or `part` (not the field itself missing): an item or part we do not know, nothing to act on.
+    if (issues.length && issues.every((i) => i.path.includes('.') && passThrough.includes(i.path.split('.')[0]!))) {
+      return { ok: true, known: false, event: obj as { type: string }, issues };
+    }
     const first = issues[0];
     const detail = first ? `: ${first.path || '(event)'} ${first.message}` : '';
     return fail('schema_mismatch', `"${type}" does not match its schema${detail}`, { eventType: type, issues });
@@ -176,10 +222,11 @@ function parseWith<E>(data: unknown, schemas: Readonly<Record<string, Schema>>, 
 /**
  * Parses one server → client frame. `data` is a JSON text frame or an already-parsed object; binary
  * frames, oversized text (`maxLength`, default 8 MiB), unsafe keys and schema violations come back as
- * a typed `ParseError`. Unknown event types pass through untouched with `known: false`. Never throws.
+ * a typed `ParseError`. Unknown event types pass through untouched with `known: false`, and so do known
+ * ones whose `item` or `part` is of a type or shape we do not know (with the `issues`). Never throws.
  */
 export function parseServerEvent(data: unknown, options?: ParseOptions): ParseResult<ServerEvent> {
-  return parseWith<ServerEvent>(data, ServerEventSchemas, options);
+  return parseWith<ServerEvent>(data, ServerEventSchemas, options, undefined, SERVER_PASS_THROUGH);
 }
 
 /**

@@ -1,6 +1,6 @@
 // GA server events (protocol.md §5). Loose: fields the server adds later survive parsing untouched.
 import * as z from 'zod/mini';
-import { anyRecord, looseFormat, looseVoice, nullableStr, num, optNum, optStr, str, tokensOrInf, eventSchemas, unionOf, type EventUnion } from './zod.js';
+import { anyRecord, asSent, looseFormat, looseVoice, nullableStr, num, optNum, optStr, str, tokensOrInf, eventSchemas, unionOf, type EventUnion } from './zod.js';
 import { ItemSchema } from './items.js';
 import { ServerSessionSchema } from './session.js';
 
@@ -47,6 +47,8 @@ export const RealtimeResponseSchema = z.looseObject({
   ),
   output: z.optional(z.array(ItemSchema)),
   conversation_id: nullableStr,
+  /** `"none"` on some out-of-band responses (with `conversation_id: null`). */
+  conversation: optStr,
   output_modalities: z.optional(z.array(str)),
   audio: z.optional(
     z.looseObject({
@@ -60,14 +62,25 @@ export const RealtimeResponseSchema = z.looseObject({
   ),
   max_output_tokens: z.optional(tokensOrInf),
   metadata: z.optional(z.nullable(anyRecord)),
-  usage: z.optional(z.nullable(ResponseUsageSchema)),
+  usage: z.optional(asSent<z.infer<typeof ResponseUsageSchema> | null>()),
 });
 
-const LogprobsSchema = z.optional(
+/** An out-of-band response (`conversation: "none"` in response.create): it writes nothing to the conversation. */
+export function isOutOfBand(response: { conversation_id?: string | null; conversation?: string }): boolean {
+  return response.conversation_id === null || response.conversation === 'none';
+}
+
+/** Where an unknown item or part type may sit in a known event: the event then passes through unhandled (parse.ts). */
+export const SERVER_PASS_THROUGH = ['item', 'part'];
+
+/** Log probabilities of a transcript (shape of the GA reference; passed on as sent). */
+export const LogprobsSchema = z.optional(
   z.nullable(z.array(z.looseObject({ token: str, logprob: num, bytes: z.optional(z.array(num)) }))),
 );
+const logprobs = z.optional(asSent<z.infer<typeof LogprobsSchema>>());
 
-const TranscriptionUsageSchema = z.discriminatedUnion('type', [
+/** Usage of an input transcription (shape of the GA reference; passed on as sent). */
+export const TranscriptionUsageSchema = z.discriminatedUnion('type', [
   z.looseObject({
     type: z.literal('tokens'),
     input_tokens: num,
@@ -108,7 +121,7 @@ export const ServerEventSchemas = eventSchemas(z.looseObject, {
   'conversation.item.truncated': { ...itemRef, content_index: num, audio_end_ms: num },
   'conversation.item.deleted': itemRef,
   'rate_limits.updated': {
-    rate_limits: z.array(z.looseObject({ name: optStr, limit: optNum, remaining: optNum, reset_seconds: optNum })),
+    rate_limits: asSent<Array<{ name?: string; limit?: number; remaining?: number; reset_seconds?: number; [k: string]: unknown }>>(),
   },
   // 5.2 input audio buffer
   'input_audio_buffer.speech_started': { ...itemRef, audio_start_ms: num },
@@ -122,14 +135,14 @@ export const ServerEventSchemas = eventSchemas(z.looseObject, {
     ...itemRef,
     content_index: optNum,
     delta: optStr,
-    logprobs: LogprobsSchema,
+    logprobs,
   },
   'conversation.item.input_audio_transcription.completed': {
     ...itemRef,
     content_index: num,
     transcript: str,
-    usage: z.optional(TranscriptionUsageSchema),
-    logprobs: LogprobsSchema,
+    usage: z.optional(asSent<z.infer<typeof TranscriptionUsageSchema>>()),
+    logprobs,
   },
   'conversation.item.input_audio_transcription.failed': {
     ...itemRef,

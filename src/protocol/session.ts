@@ -1,9 +1,9 @@
 // GA session configuration (protocol.md §3). Client-side shapes are strict: GA answers an unknown
 // field with `unknown_parameter`, so we refuse it before it reaches the wire.
 import * as z from 'zod/mini';
-import { anyRecord, looseFormat, looseVoice, nullableStr, num, optBool, optNum, optStr, str, tokensOrInf } from './zod.js';
+import { anyRecord, atMost, between, looseFormat, looseVoice, nullableStr, num, optBool, optNum, optStr, str, tokensOrInf, wholeNumber } from './zod.js';
 
-const nonNegInt = z.int().check(z.nonnegative());
+const nonNegInt = wholeNumber(0);
 const optNonNegInt = z.optional(nonNegInt);
 const stringArray = z.array(str);
 
@@ -29,7 +29,7 @@ export const NoiseReductionSchema = z.strictObject({ type: z.enum(['near_field',
 /** Server VAD with energy threshold and silence timing (protocol.md §3.3). */
 export const ServerVadSchema = z.strictObject({
   type: z.literal('server_vad'),
-  threshold: z.optional(num.check(z.gte(0), z.lte(1))),
+  threshold: z.optional(between(0, 1)),
   prefix_padding_ms: optNonNegInt,
   silence_duration_ms: optNonNegInt,
   create_response: optBool,
@@ -60,7 +60,7 @@ export const AudioInputConfigSchema = z.strictObject({
 export const AudioOutputConfigSchema = z.strictObject({
   format: z.optional(AudioFormatSchema),
   voice: z.optional(VoiceSchema),
-  speed: z.optional(num.check(z.gte(0.25), z.lte(1.5))),
+  speed: z.optional(between(0.25, 1.5)),
 });
 
 /** A page-provided function the model may call. `parameters` is a JSON Schema object. */
@@ -81,7 +81,14 @@ export const McpToolSchema = z.strictObject({
   connector_id: optStr,
   tunnel_id: optStr,
   authorization: optStr,
-  headers: z.optional(z.nullable(z.record(str, str))),
+  headers: z.optional(
+    z.nullable(
+      z.looseObject({}).check(z.refine((h) => Object.values(h).every((v) => typeof v === 'string'), 'expected string header values')) as unknown as z.ZodMiniType<
+        Record<string, string>,
+        Record<string, string>
+      >,
+    ),
+  ),
   allowed_tools: z.optional(z.nullable(z.union([stringArray, McpFilterSchema]))),
   allowed_callers: z.optional(z.nullable(z.array(z.enum(['direct', 'programmatic'])))),
   require_approval: z.optional(
@@ -106,14 +113,14 @@ export const ToolChoiceSchema = z.union([
 
 /** 1..4096 tokens, or "inf" for the model maximum. */
 export const MaxOutputTokensSchema = z.union(
-  [z.int().check(z.gte(1), z.lte(4096)), z.literal('inf')],
+  [wholeNumber(1).check(atMost(4096)), z.literal('inf')],
   'expected an integer 1..4096 or "inf"',
 );
 
 /** `[value]`: an array of exactly one, typed as that tuple. */
 // Not z.tuple, which costs 0.5 kB gz of zod for this one schema; the checks abort as a tuple's do, so unions keep their message.
 const onlyOne = <T extends string>(value: T) =>
-  z.array(z.literal(value)).check(z.maxLength(1), z.refine((m) => m.length === 1, { abort: true })) as unknown as z.ZodMiniType<[T], [T]>;
+  z.array(z.literal(value)).check(z.refine((m) => m.length === 1, { abort: true })) as unknown as z.ZodMiniType<[T], [T]>;
 
 /** GA output is audio (with a transcript) or text, never both. */
 export const OutputModalitiesSchema = z.union(
@@ -132,7 +139,7 @@ export const TruncationSchema = z.union([
   z.enum(['auto', 'disabled']),
   z.strictObject({
     type: z.literal('retention_ratio'),
-    retention_ratio: num.check(z.gte(0), z.lte(1)),
+    retention_ratio: between(0, 1),
     token_limits: z.optional(z.strictObject({ post_instructions: optNonNegInt })),
   }),
 ], 'expected "auto" | "disabled" | { type: "retention_ratio", retention_ratio }');

@@ -9,12 +9,26 @@ export const num = z.number();
 export const optNum = z.optional(num);
 export const optBool = z.optional(z.boolean());
 export const nullableStr = z.optional(z.nullable(str));
-/** A JSON object of anything (tool parameters, metadata, prompt variables). */
-export const anyRecord = z.record(str, z.unknown());
+/** A JSON object of anything (tool parameters, metadata, prompt variables). An object schema, not z.record: the bundle then carries no record type (-0.5 kB gz). */
+export const anyRecord = z.looseObject({}) as unknown as z.ZodMiniType<Record<string, unknown>, Record<string, unknown>>;
+// Bounds as refinements with the wording zod's own checks use: the bundle then carries none of zod's
+// number formats and size checks (z.int, z.gte, z.lte, z.maxLength: about 0.5 kB gz together).
+export const atLeast = /* @__NO_SIDE_EFFECTS__ */ (min: number) => z.refine<number>((n) => n >= min, `must be at least ${min}`);
+export const atMost = /* @__NO_SIDE_EFFECTS__ */ (max: number) => z.refine<number>((n) => n <= max, `must be at most ${max}`);
+/** A number from `min` to `max`. */
+export const between = /* @__NO_SIDE_EFFECTS__ */ (min: number, max: number) => num.check(atLeast(min), atMost(max));
+/** A whole number of at least `min` (milliseconds, indexes, token counts). */
+export const wholeNumber = /* @__NO_SIDE_EFFECTS__ */ (min: number) => num.check(atLeast(min), z.refine(Number.isInteger, 'expected a whole number'));
 // Shapes the server echoes in both sessions and responses, lenient as its other fields.
 export const looseFormat = z.looseObject({ type: str, rate: optNum });
 export const looseVoice = z.union([str, z.looseObject({ id: str })]);
 export const tokensOrInf = z.union([num, z.literal('inf')]);
+
+/**
+ * A field the client passes on without reading (usage, log probabilities, rate limits): typed as `T`
+ * for the page, kept as the server sent it, never validated, so a new shape there costs nothing.
+ */
+export const asSent = /* @__NO_SIDE_EFFECTS__ */ <T>() => z.unknown() as unknown as z.ZodMiniType<T, T>;
 
 /** Union of the values of a `type`-keyed schema map: the event type its schemas describe. */
 export type EventUnion<S extends Record<string, z.ZodMiniType>> = { [K in keyof S]: z.infer<S[K]> }[keyof S];

@@ -31,6 +31,18 @@ describe('Conversation: ordering by previous_item_id', () => {
     expect(ids(c)).to.deep.equal(['item_a', 'item_u', 'item_r']);
   });
 
+  it('keeps the place added gave an item when its done says previous_item_id: null, as live does on the first reply', () => {
+    // Recorded live (test/fixtures/live/gpt-realtime-vad-turn.jsonl): the assistant's conversation.item.done names no predecessor.
+    const c = new Conversation();
+    c.apply(added(userAudioItem('item_u'), null));
+    c.apply(added(assistantItem('item_r'), 'item_u'));
+    c.apply(done(assistantItem('item_r', 'completed', 'Hello, Marcelo!'), null));
+    expect(ids(c)).to.deep.equal(['item_u', 'item_r']);
+    // An item first known from its done still takes the place it names.
+    c.apply(done(userTextItem('item_t', 'typed'), 'item_r'));
+    expect(ids(c)).to.deep.equal(['item_u', 'item_r', 'item_t']);
+  });
+
   it('inserts after the named predecessor, pushing its old follower down (as the server does)', () => {
     const c = new Conversation();
     c.apply(added(userTextItem('a', 'a'), null));

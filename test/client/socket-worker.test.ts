@@ -32,6 +32,17 @@ async function openWorker(options: Partial<Parameters<typeof SocketWorker.start>
 }
 
 const frame = (value: number) => new Int16Array(480).fill(value).buffer;
+/** An assistant audio delta frame of 100 ms, samples 0, 1, 2... */
+const audioDelta = (response: string, item: string) =>
+  JSON.stringify({
+    type: 'response.output_audio.delta',
+    event_id: 'e',
+    response_id: response,
+    item_id: item,
+    output_index: 0,
+    content_index: 0,
+    delta: btoa(String.fromCharCode(...new Uint8Array(new Int16Array(2400).map((_, i) => i).buffer))),
+  });
 /** For waits on the mock's paced replies (waitUntil's default is 1 s; mocha's timeout is the real bound). */
 const LONG = { timeout: 15_000 };
 
@@ -141,9 +152,7 @@ describe('socket worker against the mock', () => {
     const playback = worker.port('playback', 24000 * 10);
     const fed: PlaybackInMessage[] = [];
     playback.onmessage = (e) => fed.push(e.data);
-    const pcm = new Int16Array(2400).map((_, i) => i);
-    const delta = (item: string) =>
-      JSON.stringify({ type: 'response.output_audio.delta', event_id: 'e', response_id: 'resp_1', item_id: item, output_index: 0, content_index: 0, delta: btoa(String.fromCharCode(...new Uint8Array(pcm.buffer))) });
+    const delta = (item: string) => audioDelta('resp_1', item);
     await run('send-raw', { text: delta('item_a') });
     await run('send-raw', { text: JSON.stringify({ type: 'response.output_audio.done', event_id: 'd', response_id: 'resp_1', item_id: 'item_a', output_index: 0, content_index: 0 }) });
     // What reached the main thread of the assistant's audio (the mock also sent session.created).
@@ -168,6 +177,27 @@ describe('socket worker against the mock', () => {
     await waitUntil(() => audio().length === 4, 'the late delta arrives', { timeout: 15_000 });
     expect(audio()[3]!.fed).to.deep.equal({ dropped: true });
     expect(fed.length).to.equal(3);
+    transport.close();
+  });
+
+  it('refuses the audio of an out-of-band response by itself, before the main thread could say so', async () => {
+    const { worker, transport, frames } = await openWorker();
+    workers.push(worker);
+    const playback = worker.port('playback', 24000 * 10);
+    const fed: PlaybackInMessage[] = [];
+    playback.onmessage = (e) => fed.push(e.data);
+    const delta = audioDelta;
+    const created = (id: string, conversation: string | null) =>
+      JSON.stringify({ type: 'response.created', event_id: 'c', response: { id, object: 'realtime.response', status: 'in_progress', output: [], conversation_id: conversation } });
+    // Nobody calls worker.drop(): the worker alone must know that conversation_id null never plays.
+    await run('send-raw', { text: created('resp_oob', null) });
+    await run('send-raw', { text: delta('resp_oob', 'item_oob') });
+    await run('send-raw', { text: created('resp_turn', 'conv_1') });
+    await run('send-raw', { text: delta('resp_turn', 'item_turn') });
+    const audio = () => frames.filter((f) => JSON.parse(f.data).type === 'response.output_audio.delta');
+    await waitUntil(() => audio().length === 2 && fed.length === 1, 'both deltas handled', { timeout: 15_000 });
+    expect(audio()[0]!.fed, 'the background answer is not queued').to.deep.equal({ dropped: true });
+    expect(audio()[1]!.fed).to.deep.equal({ handle: (fed[0] as { item: number }).item, samples: 2400 });
     transport.close();
   });
 

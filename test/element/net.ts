@@ -118,6 +118,6 @@ export class ControlledNetwork {
 
   /** The connection drops under the client (as a network loss would). */
   drop() {
-    this.current?.ws.close(4000, 'test drop');
+    this.current?.ws.close(4999, 'test drop'); // not 3000 or 4000: those are refusals, never retried
   }
 }

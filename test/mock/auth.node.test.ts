@@ -43,8 +43,10 @@ describe('WebSocket authentication', () => {
     const header = await TestClient.connect(server, { header: true });
     await header.expect(['session.created', 'conversation.created']);
     assert.equal(server.lastConnection!.info.auth, 'header');
-    const standard = await TestClient.connect(server, { key: 'sk-server-side-key' });
-    await standard.expect(['session.created', 'conversation.created']);
+    // A standard key binds no model, so live needs ?model= with it.
+    const standard = await TestClient.connect(server, { key: 'sk-server-side-key', query: 'model=gpt-realtime' });
+    const [created] = await standard.expect(['session.created', 'conversation.created']);
+    assert.equal(created!.session.model, 'gpt-realtime');
   });
 
   it('refuses a connection without a key: error invalid_api_key, then close 3000', async () => {
@@ -99,7 +101,7 @@ describe('WebSocket authentication', () => {
         param: null,
         event_id: null,
       });
-      assert.deepEqual(close, { code: 4000, reason: 'beta_api_shape_disabled' });
+      assert.deepEqual(close, { code: 4000, reason: 'invalid_request_error.beta_api_shape_disabled' });
     }
   });
 
@@ -165,7 +167,9 @@ describe('what a connection starts with', () => {
     const [created] = await client.expect(['session.created', 'conversation.created']);
     assert.equal(created!.session.type, 'transcription');
     assert.equal(created!.session.object, 'realtime.transcription_session');
-    assert.deepEqual(created!.session.audio.input.transcription, { model: 'gpt-4o-mini-transcribe', language: null, prompt: '' });
+    // Live: no transcription until the client sets one; VAD echoes four fields only (the realtime server session does not apply).
+    assert.equal(created!.session.audio.input.transcription, null);
+    assert.deepEqual(created!.session.audio.input.turn_detection, { type: 'server_vad', threshold: 0.5, prefix_padding_ms: 300, silence_duration_ms: 200 });
     assert.equal(created!.session.model, undefined);
     assert.equal(server.lastConnection!.session!.kind, 'transcription');
   });

@@ -89,24 +89,25 @@ describe('responses', () => {
     await client.expect(['conversation.item.added', 'conversation.item.done']);
     client.send({ type: 'response.create' });
     const events = await client.until('response.done');
+    const [limits] = await client.expect(['rate_limits.updated']);
     const types = events.map((e) => e.type);
     const deltas = events.filter((e) => e.type === 'response.output_text.delta');
+    // Live order: rate limits only after response.done; the conversation item is done before the output item.
     assert.deepEqual(types, [
       'response.created',
-      'rate_limits.updated',
       'response.output_item.added',
       'conversation.item.added',
       'response.content_part.added',
       ...deltas.map(() => 'response.output_text.delta'),
       'response.output_text.done',
       'response.content_part.done',
-      'response.output_item.done',
       'conversation.item.done',
+      'response.output_item.done',
       'response.done',
     ]);
     const text = 'You wrote: Hello there, mock';
     assert.deepEqual(deltas.map((e) => e.delta), ['You', ' wrote:', ' Hello', ' there,', ' mock']);
-    const [created, limits, itemAdded, convAdded, partAdded] = events;
+    const [created, itemAdded, convAdded, partAdded] = events;
     const responseId = created!.response.id;
     const itemId = itemAdded!.item.id;
     assert.deepEqual(created!.response, {
@@ -122,19 +123,23 @@ describe('responses', () => {
       metadata: null,
       usage: null,
     });
-    assert.equal(limits!.rate_limits.length, 2);
+    assert.deepEqual(limits!.rate_limits, [{ name: 'tokens', limit: 40000, remaining: 39000, reset_seconds: 1.5 }]);
     const inProgress = { id: itemId, object: 'realtime.item', type: 'message', status: 'in_progress', role: 'assistant', content: [] };
     assert.deepEqual(itemAdded, { type: 'response.output_item.added', event_id: itemAdded!.event_id, response_id: responseId, output_index: 0, item: inProgress });
     assert.deepEqual(convAdded, { type: 'conversation.item.added', event_id: convAdded!.event_id, previous_item_id: 'item_u', item: inProgress });
     const ref = { response_id: responseId, item_id: itemId, output_index: 0, content_index: 0 };
-    assert.deepEqual(partAdded, { type: 'response.content_part.added', event_id: partAdded!.event_id, ...ref, part: { type: 'output_text', text: '' } });
-    for (const d of deltas) assert.deepEqual({ ...d, delta: '', event_id: '' }, { type: 'response.output_text.delta', event_id: '', ...ref, delta: '' });
+    // Content parts spell the type `text`; the item content says `output_text`.
+    assert.deepEqual(partAdded, { type: 'response.content_part.added', event_id: partAdded!.event_id, ...ref, part: { type: 'text', text: '' } });
+    for (const d of deltas) {
+      assert.match(d.obfuscation, /^[A-Za-z0-9]+$/);
+      assert.deepEqual({ ...d, delta: '', event_id: '', obfuscation: '' }, { type: 'response.output_text.delta', event_id: '', ...ref, delta: '', obfuscation: '' });
+    }
     const tail = events.slice(-5);
     assert.deepEqual(tail[0], { type: 'response.output_text.done', event_id: tail[0]!.event_id, ...ref, text });
-    assert.deepEqual(tail[1], { type: 'response.content_part.done', event_id: tail[1]!.event_id, ...ref, part: { type: 'output_text', text } });
+    assert.deepEqual(tail[1], { type: 'response.content_part.done', event_id: tail[1]!.event_id, ...ref, part: { type: 'text', text } });
     const item = { ...inProgress, status: 'completed', content: [{ type: 'output_text', text }] };
-    assert.deepEqual(tail[2]!.item, item);
-    assert.deepEqual(tail[3], { type: 'conversation.item.done', event_id: tail[3]!.event_id, previous_item_id: 'item_u', item });
+    assert.deepEqual(tail[2], { type: 'conversation.item.done', event_id: tail[2]!.event_id, previous_item_id: 'item_u', item });
+    assert.deepEqual(tail[3], { type: 'response.output_item.done', event_id: tail[3]!.event_id, response_id: responseId, output_index: 0, item });
     const done = tail[4]!.response;
     assert.equal(done.status, 'completed');
     assert.deepEqual(done.output, [item]);
@@ -165,20 +170,21 @@ describe('responses', () => {
     server.faults.next({ on: 'response.created', when: 'after', stall: true });
     const client = await open(server, { output_modalities: ['text'] });
     client.send({ type: 'response.create', event_id: 'r1' });
-    const [created] = await client.expect(['response.created', 'rate_limits.updated', 'response.output_item.added', 'conversation.item.added', 'response.content_part.added']);
+    const [created] = await client.expect(['response.created', 'response.output_item.added', 'conversation.item.added', 'response.content_part.added']);
     const id = created!.response.id;
     client.send({ type: 'response.create', event_id: 'r2' });
     client.send({ type: 'response.cancel', event_id: 'c1' });
     client.send({ type: 'response.cancel', event_id: 'c2' });
     client.send({ type: 'response.cancel', event_id: 'c3', response_id: 'resp_unknown' });
-    const events = await client.expect(['error', 'response.output_text.done', 'response.content_part.done', 'response.output_item.done', 'conversation.item.done', 'response.done', 'error', 'error']);
+    const events = await client.expect(['error', 'response.output_text.done', 'response.content_part.done', 'conversation.item.done', 'response.output_item.done', 'response.done', 'rate_limits.updated', 'error', 'error']);
     assert.deepEqual(events[0]!.error, gaError('conversation_already_has_active_response', `Conversation already has an active response in progress: ${id}. Wait until the response is finished before creating a new one.`, null, 'r2'));
     assert.equal(events[1]!.text, '');
     assert.equal(events[3]!.item.status, 'incomplete');
+    assert.equal(events[4]!.item.status, 'incomplete');
     assert.equal(events[5]!.response.status, 'cancelled');
     assert.deepEqual(events[5]!.response.status_details, { type: 'cancelled', reason: 'client_cancelled' });
-    assert.deepEqual(events[6]!.error, gaError('response_cancel_not_active', 'Cancellation failed: no active response found.', null, 'c2'));
-    assert.deepEqual(events[7]!.error, gaError('response_cancel_not_active', 'Cancellation failed: no active response found.', null, 'c3'));
+    assert.deepEqual(events[7]!.error, gaError('response_cancel_not_active', 'Cancellation failed: no active response found.', null, 'c2'));
+    assert.deepEqual(events[8]!.error, gaError('response_cancel_not_active', 'Cancellation failed: no active response found.', null, 'c3'));
     server.lastConnection!.resume();
     client.send({ type: 'response.create' });
     const next = await client.until('response.done');
@@ -191,17 +197,17 @@ describe('responses', () => {
     client.send({ type: 'conversation.item.create', item: userText('context', 'item_ctx') });
     await client.expect(['conversation.item.added', 'conversation.item.done']);
     client.send({ type: 'response.create' });
-    const [main] = await client.expect(['response.created', 'rate_limits.updated', 'response.output_item.added', 'conversation.item.added', 'response.content_part.added']);
+    const [main] = await client.expect(['response.created', 'response.output_item.added', 'conversation.item.added', 'response.content_part.added']);
     client.send({
       type: 'response.create',
       response: { conversation: 'none', metadata: { purpose: 'classify' }, input: [{ type: 'item_reference', id: 'item_ctx' }, userText('Classify this')] },
     });
-    const [oob] = await client.expect(['response.created', 'rate_limits.updated', 'response.output_item.added', 'response.content_part.added']);
+    const [oob] = await client.expect(['response.created', 'response.output_item.added', 'response.content_part.added']);
     assert.equal(oob!.response.conversation_id, null);
     assert.deepEqual(oob!.response.metadata, { purpose: 'classify' });
     server.lastConnection!.resume();
-    const rest = await client.until('response.done');
-    const rest2 = await client.until('response.done');
+    const rest = await client.untilResponseDone();
+    const rest2 = await client.untilResponseDone();
     const all = [...rest, ...rest2];
     const oobDone = all.find((e) => e.type === 'response.done' && e.response.id === oob!.response.id)!;
     const mainDone = all.find((e) => e.type === 'response.done' && e.response.id === main!.response.id)!;
@@ -245,7 +251,7 @@ describe('conversation.item.truncate', () => {
     client.send({ type: 'conversation.item.create', item: userText('hello', 'item_user') });
     await client.expect(['conversation.item.added', 'conversation.item.done']);
     client.send({ type: 'response.create' });
-    const events = await client.until('response.done');
+    const events = await client.untilResponseDone();
     const itemId = events.find((e) => e.type === 'response.output_item.added')!.item.id;
     const sentMs = Math.floor(deltaBytes(events) / 48);
     const truncate = (ms: number, eventId: string, item = itemId, index = 0) => client.send({ type: 'conversation.item.truncate', event_id: eventId, item_id: item, content_index: index, audio_end_ms: ms });
@@ -271,7 +277,7 @@ describe('conversation.item.truncate', () => {
   it('refuses to truncate a text reply', async () => {
     const client = await open(server, { output_modalities: ['text'] });
     client.send({ type: 'response.create' });
-    const events = await client.until('response.done');
+    const events = await client.untilResponseDone();
     const itemId = events.at(-1)!.response.output[0].id;
     client.send({ type: 'conversation.item.truncate', event_id: 'tt', item_id: itemId, content_index: 0, audio_end_ms: 0 });
     const [error] = await client.expect(['error']);

@@ -117,6 +117,13 @@ export class TestClient {
     }
   }
 
+  /** Like until('response.done'), then also reads the rate_limits.updated that live sends right after it (not returned). */
+  async untilResponseDone(): Promise<Ev[]> {
+    const got = await this.until('response.done');
+    await this.expect(['rate_limits.updated']);
+    return got;
+  }
+
   /**
    * Everything the server sends in answer to the events sent so far, up to a marker: the server
    * handles client events in order, so its error for an unknown item id comes after all of them.

@@ -48,7 +48,7 @@ describe('POST /v1/realtime/client_secrets', () => {
           format: { type: 'audio/pcm', rate: 24000 },
           transcription: null,
           noise_reduction: null,
-          turn_detection: { type: 'server_vad', threshold: 0.5, prefix_padding_ms: 300, silence_duration_ms: 500, idle_timeout_ms: null, create_response: true, interrupt_response: true },
+          turn_detection: { type: 'server_vad', threshold: 0.5, prefix_padding_ms: 300, silence_duration_ms: 200, idle_timeout_ms: null, create_response: true, interrupt_response: true },
         },
         output: { format: { type: 'audio/pcm', rate: 24000 }, voice: 'alloy', speed: 1 },
       },
@@ -69,7 +69,9 @@ describe('POST /v1/realtime/client_secrets', () => {
     assert.equal(tx.body.expires_at, NOW_S + 7200);
     assert.equal(tx.body.session.type, 'transcription');
     assert.equal(tx.body.session.object, 'realtime.transcription_session');
-    assert.deepEqual(tx.body.session.audio.input.transcription, { model: 'gpt-4o-transcribe', language: 'fr' });
+    // Live fills the fields the client left out: prompt null.
+    assert.deepEqual(tx.body.session.audio.input.transcription, { model: 'gpt-4o-transcribe', language: 'fr', prompt: null });
+    assert.deepEqual(tx.body.session.audio.input.turn_detection, { type: 'server_vad', threshold: 0.5, prefix_padding_ms: 300, silence_duration_ms: 200 });
   });
 
   it('refuses a request without a key with 401', async () => {

@@ -102,12 +102,14 @@ describe('the official openai GA realtime client against the mock', () => {
       },
     });
     const updated = await waitFor('session.updated');
-    assert.deepEqual(updated.session.audio.input.transcription, { model: 'gpt-4o-mini-transcribe' });
+    assert.deepEqual(updated.session.audio.input.transcription, { model: 'gpt-4o-mini-transcribe', language: null, prompt: null });
     assert.equal(updated.session.audio.input.turn_detection.create_response, true);
 
     const speech = fixtureSpeech24k();
     for (const chunk of chunks(speech, 20)) rt.send({ type: 'input_audio_buffer.append', audio: pcm16ToBase64(chunk) });
     const done = await waitFor('response.done');
+    // Live sends rate_limits.updated right after response.done: wait for it so the sequence is complete.
+    await waitFor('rate_limits.updated');
     rt.close();
 
     assert.deepEqual(errors, []);
@@ -123,7 +125,6 @@ describe('the official openai GA realtime client against the mock', () => {
       'conversation.item.input_audio_transcription.delta*',
       'conversation.item.input_audio_transcription.completed',
       'response.created',
-      'rate_limits.updated',
       'response.output_item.added',
       'conversation.item.added',
       'response.content_part.added',
@@ -131,9 +132,10 @@ describe('the official openai GA realtime client against the mock', () => {
       'response.output_audio.done',
       'response.output_audio_transcript.done',
       'response.content_part.done',
-      'response.output_item.done',
       'conversation.item.done',
+      'response.output_item.done',
       'response.done',
+      'rate_limits.updated',
     ]);
     for (const ev of events) {
       const parsed = parseServerEvent(ev);
@@ -163,7 +165,7 @@ describe('the official openai GA realtime client against the mock', () => {
     assert.equal(byType('response.created')[0]!.response.status, 'in_progress');
     const assistantItem = assistantAdded!.item.id;
     assert.equal(assistantAdded!.previous_item_id, userItem);
-    assert.deepEqual(byType('response.content_part.added')[0]!.part, { type: 'output_audio', transcript: '' });
+    assert.deepEqual(byType('response.content_part.added')[0]!.part, { type: 'audio', transcript: '' });
 
     const audio = byType('response.output_audio.delta');
     assert.ok(audio.length >= 5, `several audio deltas (got ${audio.length})`);
@@ -178,7 +180,7 @@ describe('the official openai GA realtime client against the mock', () => {
     const spoken = 'You said: (3.5 s of speech)';
     assert.equal(byType('response.output_audio_transcript.delta').map((e) => e.delta).join(''), spoken);
     assert.equal(byType('response.output_audio_transcript.done')[0]!.transcript, spoken);
-    assert.deepEqual(byType('response.content_part.done')[0]!.part, { type: 'output_audio', transcript: spoken });
+    assert.deepEqual(byType('response.content_part.done')[0]!.part, { type: 'audio', transcript: spoken });
     const finalItem = { id: assistantItem, object: 'realtime.item', type: 'message', status: 'completed', role: 'assistant', content: [{ type: 'output_audio', transcript: spoken }] };
     assert.deepEqual(byType('response.output_item.done')[0]!.item, finalItem);
     assert.equal(done.response.id, responseId);
@@ -217,17 +219,18 @@ describe('the official openai GA realtime client against the mock', () => {
     rt.send({ type: 'conversation.item.create', item: { type: 'message', role: 'user', content: [{ type: 'input_text', text: 'Please call get_weather for Paris.' }] } });
     rt.send({ type: 'response.create' });
     const first = await waitFor('response.done');
+    await waitFor('rate_limits.updated');
     const callEvents = events.slice(events.findIndex((e) => e.type === 'response.created'));
     assert.deepEqual(collapse(callEvents.map((e) => e.type)), [
       'response.created',
-      'rate_limits.updated',
       'response.output_item.added',
       'conversation.item.added',
       'response.function_call_arguments.delta*',
       'response.function_call_arguments.done',
-      'response.output_item.done',
       'conversation.item.done',
+      'response.output_item.done',
       'response.done',
+      'rate_limits.updated',
     ]);
     const call = first.response.output[0];
     assert.equal(call.type, 'function_call');

@@ -7,7 +7,7 @@ import { linearToMulaw } from '../../src/mock/voice.js';
 import { base64ToPcm16, encodeBase64 } from '../../src/protocol/index.js';
 import { closeClients, concat, type Ev, silence, TestClient, tone, useMock } from './helpers.js';
 
-/** 0.5 s silence, 1 s of tone (-13.5 dBFS RMS), 0.7 s silence: speech from 500 to 1500 ms. */
+/** 0.5 s silence, 1 s of tone (-13.5 dBFS RMS), 0.7 s silence: speech from 500 to 1500 ms; default VAD ends it at 1700 ms. */
 const TURN = concat(silence(500), tone(1000), silence(700));
 
 /** A VAD turn with transcription on: four transcript deltas for "(1.0 s of speech)". */
@@ -21,9 +21,9 @@ const TRANSCRIBED_TURN = [
   'conversation.item.input_audio_transcription.completed',
 ];
 
+// Live sends rate_limits.updated after response.done, not here.
 const RESPONSE_EVENTS = [
   'response.created',
-  'rate_limits.updated',
   'response.output_item.added',
   'conversation.item.added',
   'response.content_part.added',
@@ -38,9 +38,9 @@ async function session(server: MockRealtimeServer, turnDetection: unknown, extra
   return client;
 }
 
-/** Reads the rest of a response up to response.done; returns its events. */
+/** Reads the rest of a response up to response.done (and the rate_limits.updated after it); returns its events. */
 async function restOfResponse(client: TestClient): Promise<Ev[]> {
-  return client.until('response.done');
+  return client.untilResponseDone();
 }
 
 function sentAudioMs(events: Ev[]): number {
@@ -66,7 +66,8 @@ describe('server VAD', () => {
     const itemId = started!.item_id;
     assert.match(itemId, /^item_/);
     assert.deepEqual(started, { type: 'input_audio_buffer.speech_started', event_id: started!.event_id, audio_start_ms: 200, item_id: itemId });
-    assert.deepEqual(stopped, { type: 'input_audio_buffer.speech_stopped', event_id: stopped!.event_id, audio_end_ms: 2000, item_id: itemId });
+    // Speech ends at 1500 ms, plus the default 200 ms of silence.
+    assert.deepEqual(stopped, { type: 'input_audio_buffer.speech_stopped', event_id: stopped!.event_id, audio_end_ms: 1700, item_id: itemId });
     assert.deepEqual(committed, { type: 'input_audio_buffer.committed', event_id: committed!.event_id, previous_item_id: null, item_id: itemId });
     const userItem = { id: itemId, object: 'realtime.item', type: 'message', status: 'completed', role: 'user', content: [{ type: 'input_audio', transcript: null }] };
     assert.deepEqual(added, { type: 'conversation.item.added', event_id: added!.event_id, previous_item_id: null, item: userItem });
@@ -145,17 +146,18 @@ describe('server VAD', () => {
       'response.output_audio.done',
       'response.output_audio_transcript.done',
       'response.content_part.done',
-      'response.output_item.done',
       'conversation.item.done',
+      'response.output_item.done',
       'response.done',
+      'rate_limits.updated',
     ]);
     const heard = opening.concat(events.slice(0, events.length - barge.length));
     const spoken = heard.filter((e) => e.type === 'response.output_audio_transcript.delta').map((e) => e.delta).join('');
     assert.equal(barge[2]!.transcript, spoken, 'the transcript stops where the audio stopped');
     const item = { id: itemId, object: 'realtime.item', type: 'message', status: 'incomplete', role: 'assistant', content: [{ type: 'output_audio', transcript: spoken }] };
     assert.deepEqual(barge[4]!.item, item);
+    assert.equal(barge[4]!.previous_item_id, userItem);
     assert.deepEqual(barge[5]!.item, item);
-    assert.equal(barge[5]!.previous_item_id, userItem);
     const done = barge[6]!.response;
     assert.equal(done.id, responseId);
     assert.equal(done.status, 'cancelled');
@@ -177,7 +179,7 @@ describe('server VAD', () => {
     const events = await client.drain();
     assert.deepEqual(events.map((e) => e.type), ['input_audio_buffer.speech_started', 'input_audio_buffer.speech_stopped', 'input_audio_buffer.committed', 'conversation.item.added', 'conversation.item.done']);
     server.lastConnection!.resume();
-    const rest = await client.until('response.done');
+    const rest = await client.untilResponseDone();
     assert.equal(rest.at(-1)!.response.status, 'completed');
     assert.deepEqual(await client.drain(), []);
   });
@@ -189,7 +191,7 @@ describe('server VAD', () => {
     assert.deepEqual(timeout, { type: 'input_audio_buffer.timeout_triggered', event_id: timeout!.event_id, audio_start_ms: 0, audio_end_ms: 1000, item_id: timeout!.item_id });
     assert.equal(committed!.item_id, timeout!.item_id);
     assert.deepEqual(added!.item.content, [{ type: 'input_audio', transcript: null }]);
-    const reply = await client.until('response.done');
+    const reply = await client.untilResponseDone();
     assert.equal(reply.at(-1)!.response.output[0].content[0].transcript, 'Are you still there?');
     const playedMs = sentAudioMs(reply);
     client.appendPcm(silence(playedMs + 980));
@@ -279,10 +281,11 @@ describe('server VAD', () => {
       item_id: itemId,
       content_index: 0,
       transcript: '(1.0 s of speech)',
-      usage: { type: 'tokens', input_tokens: 18, output_tokens: 5, total_tokens: 23, input_token_details: { audio_tokens: 18, text_tokens: 0 } },
+      // 1500 ms committed (200 to 1700 ms) at 10 audio tokens a second.
+      usage: { type: 'tokens', input_tokens: 15, output_tokens: 5, total_tokens: 20, input_token_details: { audio_tokens: 15, text_tokens: 0 } },
       logprobs: [],
     });
-    await client.until('response.done');
+    await client.untilResponseDone();
     client.send({ type: 'conversation.item.retrieve', item_id: itemId });
     const [retrieved] = await client.expect(['conversation.item.retrieved']);
     assert.deepEqual(retrieved!.item.content, [{ type: 'input_audio', transcript: '(1.0 s of speech)' }]);
@@ -304,7 +307,8 @@ describe('server VAD', () => {
   });
 
   it('in a transcription session: VAD, the item and its transcription, never a response', async () => {
-    const client = await session(server, { type: 'server_vad' }, {}, 'intent=transcription');
+    // Live transcription sessions start with transcription null: the client turns it on.
+    const client = await session(server, { type: 'server_vad' }, { audio: { input: { transcription: { model: 'gpt-4o-mini-transcribe' } } } }, 'intent=transcription');
     client.appendPcm(TURN);
     client.send({ type: 'response.create', event_id: 'r1' });
     client.send({ type: 'conversation.item.create', event_id: 'i1', item: { type: 'message', role: 'user', content: [{ type: 'input_text', text: 'hi' }] } });
@@ -326,14 +330,14 @@ describe('server VAD', () => {
       client.send({ type: 'input_audio_buffer.append', audio: encodeBase64(bytes) });
     }
     const [started, stopped] = await client.expect(['input_audio_buffer.speech_started', 'input_audio_buffer.speech_stopped']);
-    assert.deepEqual([started!.audio_start_ms, stopped!.audio_end_ms], [200, 2000]);
+    assert.deepEqual([started!.audio_start_ms, stopped!.audio_end_ms], [200, 1700]);
   });
 
   it('keeps no audio: the session holds only text and counts, whatever was streamed', async () => {
     const client = await session(server, { type: 'server_vad' });
     for (let i = 0; i < 3; i++) {
       client.appendPcm(TURN);
-      await client.until('response.done');
+      await client.untilResponseDone();
     }
     client.appendPcm(silence(10_000));
     client.send({ type: 'conversation.item.create', item: { type: 'message', role: 'user', content: [{ type: 'input_audio', audio: encodeBase64(new Uint8Array(48_000)) }] } });

@@ -258,7 +258,7 @@ describe('parseClientEvent is strict, as GA is', () => {
     const modalities = (value: unknown) => parseClientEvent({ type: 'session.update', session: { type: 'realtime', output_modalities: value } });
     for (const one of [['audio'], ['text']]) {
       const event = { type: 'session.update', session: { type: 'realtime', output_modalities: one } };
-      expect(modalities(one)).to.deep.equal({ ok: true, known: true, event });
+      expect(modalities(one)).to.deep.equal({ ok: true, known: true, event, raw: event });
     }
     const allowed = 'expected ["audio"] or ["text"] (GA allows one output modality)';
     const cases: Array<[unknown, string, string]> = [

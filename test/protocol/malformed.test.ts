@@ -98,26 +98,42 @@ describe('parseServerEvent: malformed frames come back as typed errors, never th
     ]);
   });
 
-  it('wrong nested types name the nested path', () => {
+  // Live fidelity: what fails our schema inside a known event is left out, and the event still drives the state machine.
+  it('a response.done whose output item has a wrong nested type keeps the response and leaves that item out', () => {
     const done = serverEventFixtures['response.done'];
-    const bad = { ...done, response: { ...done.response, output: [{ ...done.response.output![1], arguments: { city: 'Paris' } }] } };
-    const error = refused(bad);
-    expect(issue(error, 'response.output.0.arguments')?.code).to.equal('invalid_type');
+    const bad = { ...done, response: { ...done.response, output: [{ ...done.response.output![1], arguments: { city: 'Paris' } }, done.response.output![0]] } };
+    const result = parseServerEvent(bad);
+    if (!result.ok || !result.known) throw new Error('refused');
+    expect(result.event.type === 'response.done' && result.event.response.output).to.deep.equal([done.response.output![0]]);
+    expect(result.raw, 'the page sees it as sent').to.deep.equal(bad);
   });
 
-  it('unknown enum values are invalid_value', () => {
+  it('an unknown status is left out; an unknown part type passes the event through unhandled, with its issue', () => {
+    const done = serverEventFixtures['response.done'];
+    const result = parseServerEvent({ ...done, response: { ...done.response, status: 'exploded' } });
+    expect(result.ok && result.known && result.event.type === 'response.done' && [result.event.response.id, result.event.response.status]).to.deep.equal([
+      done.response.id,
+      undefined,
+    ]);
     const part = serverEventFixtures['response.content_part.added'];
-    expect(issue(refused({ ...part, part: { type: 'video' } }), 'part.type')?.code).to.equal('invalid_value');
-    const done = serverEventFixtures['response.done'];
-    expect(issue(refused({ ...done, response: { ...done.response, status: 'exploded' } }), 'response.status')?.code).to.equal(
-      'invalid_value',
-    );
+    const passed = parseServerEvent({ ...part, part: { type: 'video' } });
+    if (!passed.ok || passed.known) throw new Error('expected a pass-through');
+    expect(passed.event.part).to.deep.equal({ type: 'video' });
+    expect(passed.issues?.find((i) => i.path === 'part.type')?.code).to.equal('invalid_value');
   });
 
-  it('an unknown item type inside a known event is invalid_value at item.type', () => {
+  it('an unknown item type inside a known event passes through unhandled, with invalid_value at item.type', () => {
     const added = serverEventFixtures['conversation.item.added'];
-    const error = refused({ ...added, item: { id: 'i', type: 'hologram' } });
-    expect(issue(error, 'item.type')?.code).to.equal('invalid_value');
+    const passed = parseServerEvent({ ...added, item: { id: 'i', type: 'hologram' } });
+    if (!passed.ok || passed.known) throw new Error('expected a pass-through');
+    expect(passed.issues?.find((i) => i.path === 'item.type')?.code).to.equal('invalid_value');
+  });
+
+  it('the envelope stays required: a missing or mistyped field of the event itself is still refused', () => {
+    const { response_id: _r, ...noId } = delta;
+    expect(issue(refused(noId), 'response_id')?.code).to.equal('missing');
+    const done = serverEventFixtures['response.done'];
+    expect(issue(refused({ ...done, response: { ...done.response, id: 7 } }), 'response.id')?.code).to.equal('invalid_type');
   });
 
   it('an object whose getter throws -> a typed error, not an exception', () => {

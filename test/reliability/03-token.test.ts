@@ -135,7 +135,8 @@ describe('fault 12: the token endpoint returns a standard sk- key', () => {
 
   it('12. accepted when the page sets dangerouslyAllowStandardKey', async () => {
     await mock.httpFault({ path: '/t/sk', status: 200, body: { value: standardKey, expires_at: inAMinute() } });
-    const el = await withToken('/t/sk', { dangerouslyAllowStandardKey: true, output: 'text' });
+    // A standard key binds no session, so the model goes in the URL (without one, live refuses with missing_model).
+    const el = await withToken('/t/sk', { dangerouslyAllowStandardKey: true, output: 'text', model: 'gpt-realtime' });
     const w = new Watch(el);
     await textTurn(el, w, 'Local experiment');
     expect(w.errors).to.deep.equal([]);

@@ -18,7 +18,7 @@ const PREFIX = 'mock-realtime:';
  * - `wait-for-close` `{ connection? }`: `{ code, reason }` once that socket has closed;
  * - `faults` `{ rules }`: arm fault rules on the next connection; `fault` `{ rules, connection? }`: on a live one;
  * - `drop` `{ code?, reason?, connection? }`, `send-raw` `{ text | base64, connection? }`,
- *   `send-event` `{ event, connection? }`, `error` `{ error, connection? }`, `duplicate` `{ type, times? }`,
+ *   `send-event` `{ event | events, connection? }`, `error` `{ error, connection? }`, `duplicate` `{ type, times? }`,
  *   `delay` `{ ms }`, `stall`, `resume`, `expire`, `pause-reading` `{ paused? }`: act on a live connection now;
  * - `handshake` `{ status, body?, times? }`, `http-fault` `{ path?, status, body?, raw?, contentType?, delayMs?, times? }`: fail (or slow) upcoming requests;
  * - `configure` `{ sessionLimitMs?, pacing?, inputTranscriptTiming? }`: settings for new connections;
@@ -68,7 +68,8 @@ export function mockRealtimePlugin(options = {}) {
       return true;
     },
     'send-event': (p) => {
-      connection(p.connection).sendEvent(p.event);
+      // `events`: several at once, back to back on the wire, as a server sends a burst.
+      for (const event of p.events ?? [p.event]) connection(p.connection).sendEvent(event);
       return true;
     },
     error: (p) => {

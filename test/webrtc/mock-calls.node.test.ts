@@ -100,7 +100,11 @@ describe('a WebRTC call', () => {
   });
 
   test('a voice turn: the Opus speech is heard by the VAD, the reply plays over RTP between started and stopped, no audio deltas', async () => {
-    const peer = await openCall({ type: 'realtime', audio: { input: { transcription: { model: 'gpt-4o-mini-transcribe' } } } });
+    // The fixture's speech has pauses longer than live's 200 ms default silence: one turn needs the documented 500 ms.
+    const peer = await openCall({
+      type: 'realtime',
+      audio: { input: { transcription: { model: 'gpt-4o-mini-transcribe' }, turn_detection: { type: 'server_vad', silence_duration_ms: 500 } } },
+    });
     await peer.speak(speech);
     const started = await peer.next('input_audio_buffer.speech_started');
     const stopped = await peer.next('input_audio_buffer.speech_stopped');
