@@ -120,6 +120,8 @@ export class MockSession {
   /** Input timeline sample where idle time started counting, or null while disarmed. */
   private idleFrom: number | null = null;
   private audioSent = false;
+  /** Whether a model output item was done in this session yet (see closeItem). */
+  private outputDone = false;
   private readonly playout: Playout | undefined;
   private lastResponseId: string | undefined;
   private limitTimer: unknown;
@@ -807,10 +809,14 @@ export class MockSession {
       item.content = [{ type: 'output_text', text: run.sent }];
     }
     item.status = status;
-    // Live: the conversation's item is done before the response's output item.
+    // Live: the conversation's item is done before the response's output item, and the first one a session's model
+    // writes names no predecessor there (previous_item_id null; its conversation.item.added named it). Recorded in
+    // four live sessions (test/fixtures/live and the cassettes cited in test/client/live-replay.test.ts).
     if (run.inConversation && this.findItem(item.id)) {
       const index = this.items.indexOf(item);
-      this.send('conversation.item.done', { previous_item_id: this.items[index - 1]?.id ?? null, item });
+      const previous = this.outputDone ? (this.items[index - 1]?.id ?? null) : null;
+      this.outputDone = true;
+      this.send('conversation.item.done', { previous_item_id: previous, item });
     }
     this.send('response.output_item.done', { response_id: run.id, output_index: 0, item });
   }

@@ -138,7 +138,8 @@ describe('responses', () => {
     assert.deepEqual(tail[0], { type: 'response.output_text.done', event_id: tail[0]!.event_id, ...ref, text });
     assert.deepEqual(tail[1], { type: 'response.content_part.done', event_id: tail[1]!.event_id, ...ref, part: { type: 'text', text } });
     const item = { ...inProgress, status: 'completed', content: [{ type: 'output_text', text }] };
-    assert.deepEqual(tail[2], { type: 'conversation.item.done', event_id: tail[2]!.event_id, previous_item_id: 'item_u', item });
+    // The session's first model item: live names no predecessor in its done (its added did).
+    assert.deepEqual(tail[2], { type: 'conversation.item.done', event_id: tail[2]!.event_id, previous_item_id: null, item });
     assert.deepEqual(tail[3], { type: 'response.output_item.done', event_id: tail[3]!.event_id, response_id: responseId, output_index: 0, item });
     const done = tail[4]!.response;
     assert.equal(done.status, 'completed');

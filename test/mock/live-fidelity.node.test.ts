@@ -114,8 +114,13 @@ describe('live fidelity: responses', () => {
       assert.ok(conv >= 0 && out === conv + 1, `${JSON.stringify(session)}: ${events.map((e) => e.type).join(', ')}`);
       assert.equal(events[out + 1]!.type, 'response.done');
       assert.deepEqual(events[conv]!.item, events[out]!.item);
-      assert.equal(events[conv]!.previous_item_id, 'item_order');
+      // The session's first model item names no predecessor in its done, as live does; its added names it.
+      assert.equal(events[conv]!.previous_item_id, null);
+      assert.equal(one(events, 'conversation.item.added').previous_item_id, 'item_order');
       assert.equal(events[out]!.item.type, 'tools' in session ? 'function_call' : 'message');
+      // The next one names it in its done too.
+      const second = await reply(client, 'once more', 'item_again');
+      assert.equal(second.events.find((e) => e.type === 'conversation.item.done')!.previous_item_id, 'item_again');
     }
   });
 

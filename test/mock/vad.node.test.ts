@@ -156,7 +156,7 @@ describe('server VAD', () => {
     assert.equal(barge[2]!.transcript, spoken, 'the transcript stops where the audio stopped');
     const item = { id: itemId, object: 'realtime.item', type: 'message', status: 'incomplete', role: 'assistant', content: [{ type: 'output_audio', transcript: spoken }] };
     assert.deepEqual(barge[4]!.item, item);
-    assert.equal(barge[4]!.previous_item_id, userItem);
+    assert.equal(barge[4]!.previous_item_id, null, "the session's first model item: live names no predecessor in its done");
     assert.deepEqual(barge[5]!.item, item);
     const done = barge[6]!.response;
     assert.equal(done.id, responseId);
