@@ -478,9 +478,17 @@ export class RealtimeClient {
     }
   }
 
-  /** The page's part of the session so far: every field it set, with `updateSession` patches merged in. */
+  /**
+   * The page's part of the session: every field it set, with `updateSession` patches merged in. Setting it
+   * replaces what is sent at the next connect or reconnect (a field left out is the session's again); it
+   * sends nothing now.
+   */
   get sessionLayer(): Omit<RealtimeSessionConfig, 'type'> {
     return cloneJson(this.#session);
+  }
+
+  set sessionLayer(layer: Omit<RealtimeSessionConfig, 'type'>) {
+    this.#session = cloneJson(layer);
   }
 
   /** Adds (or replaces) a tool; when ready the session's tool list is updated at once. */
@@ -866,7 +874,7 @@ export class RealtimeClient {
     }
     if (this.#phase !== 'ready') {
       // Live sends `event_id: null` in errors (protocol.md, 2026-12-01 update): before ready, a request error is our handshake's.
-      const ours = error.event_id == null || error.event_id === this.#sessionUpdateId;
+      const ours = error.event_id === this.#sessionUpdateId || (error.event_id == null && error.type === 'invalid_request_error');
       if (this.#phase === 'updated' && ours) {
         this.#close('session_config_rejected', `The server refused the session configuration: ${error.message}`, true, error);
         return;
@@ -887,9 +895,9 @@ export class RealtimeClient {
     const detail = `The connection closed (code ${code}${reason ? ', ' + reason : ''}).`;
     const refused = this.#refusal;
     this.#refusal = undefined;
-    // 3000: the key was refused; 4000: the request was (model, shape). A new socket would be refused the same way.
-    if (code === AUTH_CLOSE) return this.#close('authentication', refused?.message ?? `The server refused the key. ${detail}`, true);
-    if (code === REFUSED_CLOSE) {
+    // Before ready, 3000: the key was refused; 4000: the request was (model, shape). A new socket would be refused the same way.
+    if (!wasReady && code === AUTH_CLOSE) return this.#close('authentication', refused?.message ?? `The server refused the key. ${detail}`, true);
+    if (!wasReady && code === REFUSED_CLOSE) {
       const cause = refused?.code ?? (reason.split('.').pop() || 'session_refused');
       return this.#close(cause, (refused?.message ?? `The server refused the session. ${detail}`) + (MODEL_CODES.includes(cause) ? MODEL_HINT : ''), true);
     }

@@ -115,7 +115,7 @@ export function socketWorkerMain(
   // An assistant audio delta: decoded and queued here; undefined leaves it to the main thread (not fed, or unreadable).
   const feedDelta = (text: string): FedAudio | undefined => {
     // An out-of-band answer's voice never plays: known here, before its first delta is fed.
-    if (feed && text.includes('"response.created"') && text.includes('"conversation_id":null')) {
+    if (feed && text.includes('"response.created"') && (text.includes('"conversation_id":null') || text.includes('"conversation":"none"'))) {
       try {
         const id = (JSON.parse(text) as { response?: { id?: unknown } }).response?.id;
         if (typeof id === 'string') refuse(id);

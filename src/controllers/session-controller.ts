@@ -347,12 +347,15 @@ export class SessionController implements ReactiveController {
     const h = this.host;
     if (changed.has('muted')) this.capture.setMuted(h.muted);
     // Each property writes its one field of the page's layer, and only that one; together in one update when connected.
+    let next: SessionPatch | undefined;
     let patch: SessionPatch | undefined;
     for (const key of LIVE) {
-      const piece = changed.has(key) ? this.#field(key) : undefined;
+      if (!changed.has(key)) continue;
+      next ??= cloneJson(this.#layer); // changed only once the patch is valid
+      const piece = this.#field(key, next);
       if (piece) patch = mergeLayer(patch ?? {}, piece);
     }
-    if (patch) this.#apply(patch, h.mode === 'conversation');
+    if (next) this.#apply(patch, h.mode === 'conversation', next);
     this.#gate();
     if (changed.has('turnDetection')) this.#routeCapture();
     if (changed.has('inputDevice') && changed.get('inputDevice') !== undefined) this.capture.setDevice(h.inputDevice);
@@ -368,13 +371,13 @@ export class SessionController implements ReactiveController {
 
   // ---- wiring ---------------------------------------------------------------------------------
 
-  /** A property changed: the patch of its one field, or undefined when it was emptied (the field is the session's again). */
-  #field(key: LiveKey): SessionPatch | undefined {
+  /** A property changed: the patch of its one field (undefined when it was emptied: the session's again), made against `layer`. */
+  #field(key: LiveKey, layer: SessionPatch): SessionPatch | undefined {
     const value = this.host[key];
     const path = FIELD[key];
-    const now = valueAt(this.#layer, path);
+    const now = valueAt(layer, path);
     // Emptied: the field is the session's again. Another VAD type starts afresh (eagerness means nothing to server_vad).
-    if (!value || (key === 'turnDetection' && !(isObject(now) && now.type === value))) removeAt(this.#layer as Json, path);
+    if (!value || (key === 'turnDetection' && !(isObject(now) && now.type === value))) removeAt(layer as Json, path);
     return value ? (nest(path, fieldValue(key, value)) as SessionPatch) : undefined;
   }
 
@@ -421,13 +424,18 @@ export class SessionController implements ReactiveController {
     return (signal) => p.tokens.get({ fresh: calls++ > 0, signal }).then((t) => ({ value: t.value, expires_at: t.expiresAt, url: t.url }));
   }
 
-  /** Checks a patch, merges it into the layer, and sends it to a live session. A patch GA would refuse changes nothing. */
-  #apply(patch: SessionPatch, send = true): void {
+  /**
+   * Checks a patch, merges it into the layer (`base`: the layer with fields an attribute handed back removed), and
+   * sends it to a live session, whose client then keeps this very layer for its reconnects. A patch GA would refuse
+   * changes nothing.
+   */
+  #apply(patch: SessionPatch | undefined, send = true, base = this.#layer): void {
     try {
       const client = this.#client;
-      if (client && send) client.updateSession(patch);
-      else validate(sessionUpdate(patch));
-      this.#layer = mergeLayer(this.#layer, cloneJson(patch));
+      if (patch && client && send) client.updateSession(patch);
+      else if (patch) validate(sessionUpdate(patch));
+      this.#layer = patch ? mergeLayer(base, cloneJson(patch)) : base;
+      if (client) client.sessionLayer = this.#layer;
     } catch (error) {
       this.#error({ code: 'invalid_session_update', message: (error as Error).message, fatal: false });
     }

@@ -627,7 +627,7 @@ export class MockSession {
     this.startResponse(params, params.input ? context : undefined);
   }
 
-  /** response.created, rate_limits.updated and the opening events of the one output item; then streams. */
+  /** response.created and the opening events of the one output item; then streams (rate_limits.updated follows response.done). */
   private startResponse(params: ResponseCreateParams, context?: Item[]): ResponseRun {
     const outputConfig = this.config.audio.output!;
     const inConversation = params.conversation === undefined || params.conversation === 'auto';

@@ -125,11 +125,13 @@ function mapIssue(issue: Issue, root: unknown, out: ParseIssue[]): void {
  */
 function drop(root: unknown, issue: ParseIssue): boolean {
   const path = issue.path ? issue.path.split('.') : [];
-  if (issue.code === 'missing') path.pop();
+  // A missing field, or a type we do not know: the object itself goes (in one step).
+  if (issue.code === 'missing' || path.at(-1) === 'type') path.pop();
   if (path.length < 2) return false;
   const key = path.pop()!;
   const parent = valueAt(root, path);
-  if (Array.isArray(parent)) parent.splice(Number(key), 1);
+  // A content part keeps its place, empty, so that the parts after it keep their content_index.
+  if (Array.isArray(parent)) parent.splice(Number(key), 1, ...(path.at(-1) === 'content' ? [{ type: 'output_text', text: '' }] : []));
   else if (parent && typeof parent === 'object') delete (parent as Record<string, unknown>)[key];
   return true;
 }
@@ -199,7 +201,7 @@ function parseWith<E>(
       // One at a time: leaving out an array element moves the ones after it.
       const repaired: unknown = structuredClone(obj);
       let found = issues;
-      for (let round = 0; round < 16 && !result.success && found[0] && drop(repaired, found[0]); round++) {
+      for (let round = 0; round < 64 && !result.success && found[0] && drop(repaired, found[0]); round++) {
         result = schema.safeParse(repaired);
         found = [];
         if (!result.success) for (const issue of result.error.issues) mapIssue(issue, repaired, found);

@@ -177,6 +177,7 @@ describe('RealtimeClient: replies of unknown shapes never stall the next turn', 
       { type: 'message', id: 'item_a', role: 'assistant', status: 'completed', content: [{ type: 'output_image', image_url: 'x' }, { type: 'output_audio', transcript: 'Hi.' }] },
     ],
     'an unknown status': [],
+    'nine unknown output items': Array.from({ length: 9 }, (_, i) => ({ type: 'web_search_call', id: `ws_${i}` })),
   };
   for (const [name, output] of Object.entries(cases)) {
     it(`response.done with ${name} ends the response: the next sendText gets its response.create`, async () => {
@@ -187,6 +188,8 @@ describe('RealtimeClient: replies of unknown shapes never stall the next turn', 
         // The part event of that type passes through too, while the known part goes on.
         socket.receive({ type: 'response.output_item.added', event_id: 'e2', response_id: 'resp_1', output_index: 0, item: { id: 'item_a', type: 'message', role: 'assistant', status: 'in_progress', content: [] } });
         socket.receive({ type: 'response.content_part.added', event_id: 'e3', response_id: 'resp_1', item_id: 'item_a', output_index: 0, content_index: 0, part: { type: 'image' } });
+        // The known part after it keeps its index: its transcript deltas and the final item agree.
+        socket.receive({ type: 'response.output_audio_transcript.delta', event_id: 'e5', response_id: 'resp_1', item_id: 'item_a', output_index: 0, content_index: 1, delta: 'Hi.' });
       }
       s.client.sendText('first'); // waits: a response is active
       expect(socket.types().filter((t) => t === 'response.create')).to.have.length(0);
@@ -241,6 +244,29 @@ describe('RealtimeClient: refusals that retrying cannot fix', () => {
       s.clock.advance(60_000);
       expect(s.factory.sockets).to.have.length(1);
     }
+  });
+
+  it('a server fault during the handshake (event_id null, not a request error) is reported, not taken for a refusal', async () => {
+    const s = setup({ session: { instructions: 'x' } });
+    const p = s.client.connect();
+    await until(() => s.factory.sockets.length === 1);
+    const socket = s.factory.last;
+    socket.open();
+    socket.receive({ type: 'session.created', event_id: 'ev_c', session: liveSession() });
+    socket.receive({ type: 'error', event_id: 'ev_e', error: { type: 'server_error', code: null, message: 'The server had an error.', param: null, event_id: null } });
+    socket.receive({ type: 'session.updated', event_id: 'ev_u', session: liveSession({ instructions: 'x' }) });
+    await p;
+    expect(s.client.state).to.equal('ready');
+    expect(s.errors.map((e) => [e.code, e.fatal])).to.deep.equal([['server_error', false]]);
+  });
+
+  it('a close 4000 or 3000 after the session was ready is a drop: it reconnects', async () => {
+    const s = setup();
+    const socket = await connect(s, liveSession());
+    socket.serverClose(4000, 'invalid_request_error');
+    expect(s.client.state).to.equal('reconnecting');
+    s.clock.next();
+    await until(() => s.factory.sockets.length === 2, 'a new socket');
   });
 
   it('a refused handshake session.update whose error has event_id null is recognised', async () => {

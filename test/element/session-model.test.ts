@@ -128,6 +128,30 @@ describe('<realtime-voice> keeps the session the token bound', () => {
   });
 });
 
+describe('<realtime-voice> one page layer for the element and its client', () => {
+  it('a VAD patch, then turn-detection of another type: the reconnect sends the new type alone, and the session goes on', async () => {
+    const tokens = boundTokens();
+    const el = await fixture<RealtimeVoice>(html`<realtime-voice token-url="/api/realtime-token"></realtime-voice>`);
+    el.platform = { fetch: tokens.fetch };
+    await el.connect();
+    await reach(el, 'listening');
+    el.updateSession({ audio: { input: { turn_detection: { type: 'server_vad', threshold: 0.7 } } } });
+    await until((s) => s.audio.input.turn_detection?.threshold === 0.7, 'the patch applied');
+    el.turnDetection = 'semantic_vad';
+    await el.updateComplete;
+    await until((s) => s.audio.input.turn_detection?.type === 'semantic_vad', 'the attribute applied');
+    const log = record(el);
+    const reconnected = nextEvent(el, 'rv-state', (e) => e.detail.state === 'listening' && e.detail.reason === 'reconnected');
+    await run('drop', { code: 1006 });
+    await reconnected;
+    const session = await until((s) => s.audio.input.turn_detection?.type === 'semantic_vad', 'semantic_vad after the reconnect');
+    expect(session.audio.input.turn_detection).to.not.have.property('threshold');
+    expect(log.of('rv-error').filter((e) => e.detail.fatal)).to.deep.equal([]);
+    el.disconnect();
+    log.stop();
+  });
+});
+
 describe('<realtime-voice> refused models', () => {
   it('ends at once in error after one socket when the model is refused (invalid_model, close 4000)', async () => {
     const el = await fixture<RealtimeVoice>(html`<realtime-voice token-url=${MOCK_TOKEN_URL} model="gpt-nonexistent" output="text"></realtime-voice>`);
