@@ -20,7 +20,7 @@ export const DEMO_SESSION: TokenSessionConfig = {
 /** The captions page asks for `token-url="/api/realtime-token?session=captions"`: a transcription-only session. */
 export const CAPTIONS_SESSION: TokenSessionConfig = {
   type: 'transcription',
-  audio: { input: { transcription: { model: 'gpt-4o-mini-transcribe' }, turn_detection: { type: 'server_vad' } } },
+  audio: { input: { transcription: { model: 'gpt-live-transcribe' }, turn_detection: { type: 'server_vad' } } },
 };
 
 /** Picks the session from the URL the page posted to, never from the body (the browser may not choose freely). */
