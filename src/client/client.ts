@@ -216,7 +216,6 @@ export class RealtimeClient {
   #session: Omit<RealtimeSessionConfig, 'type'>;
   /** The tools of the server's session before the page's were added (this connection's session.created). */
   #boundTools: Tool[] = [];
-  #outOfBand: string[] = [];
   /** The server's error before the session was ready, for the close that follows it. */
   #refusal: { code: string; message: string } | undefined;
   #state: ClientState = 'idle';
@@ -690,10 +689,8 @@ export class RealtimeClient {
         this.#serverError(event.error);
         break;
       case 'response.created':
-        if (isOutOfBand(event.response)) {
-          remember(this.#outOfBand, event.response.id);
-          this.#live?.drop(event.response.id);
-        }
+        // The conversation (applied above) remembers it; the socket worker, which refuses its audio by itself, is told too.
+        if (isOutOfBand(event.response)) this.#live?.drop(event.response.id);
         this.#responses.created(event.response);
         this.#emitter.emit('response', { phase: 'created', response: event.response });
         break;
@@ -749,7 +746,7 @@ export class RealtimeClient {
     this.#audioProduced = true;
     if (this.#cancelledItems.includes(event.item_id) || this.#cancelledResponses.includes(event.response_id)) return;
     // Out-of-band answers are for the page (rv-server-event), not for the user's ears.
-    if (this.#outOfBand.includes(event.response_id)) return;
+    if (this.conversation.isOutOfBand(event.response_id)) return;
     this.#firstAudio(event.response_id);
     const fed = this.#fed;
     if (fed) {

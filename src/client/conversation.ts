@@ -182,6 +182,11 @@ export class Conversation {
     return this.#session;
   }
 
+  /** Whether `responseId` is a recent out-of-band response (`conversation: "none"`): its output is not the conversation's. */
+  isOutOfBand(responseId: string): boolean {
+    return this.#outOfBand.includes(responseId);
+  }
+
   get(id: string): ConversationItem | undefined {
     return this.#items.get(id);
   }
@@ -208,7 +213,7 @@ export class Conversation {
       if (this.#outOfBand.length > 32) this.#outOfBand.shift();
     }
     const responseId = 'response_id' in event ? event.response_id : event.type === 'response.done' ? event.response.id : undefined;
-    if (typeof responseId === 'string' && this.#outOfBand.includes(responseId)) return;
+    if (typeof responseId === 'string' && this.isOutOfBand(responseId)) return;
     switch (event.type) {
       case 'session.created':
       case 'session.updated':
@@ -220,7 +225,7 @@ export class Conversation {
         break;
       case 'conversation.item.done':
         // Live sends `previous_item_id: null` on the first reply's done (test/fixtures/live): `added` placed it already.
-        this.#upsert(event.item, this.#items.get(event.item.id ?? "")?.placed ? undefined : (event.previous_item_id ?? null));
+        this.#upsert(event.item, this.#items.get(event.item.id ?? '')?.placed ? undefined : (event.previous_item_id ?? null));
         break;
       case 'conversation.item.retrieved':
         this.#upsert(event.item, undefined);

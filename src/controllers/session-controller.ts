@@ -147,8 +147,6 @@ export class SessionController implements ReactiveController {
   #dropping = false;
   #thinking = false;
   #holdFrames = 0;
-  /** Recent out-of-band responses (their parts come after their response.created). */
-  #outOfBand: string[] = [];
   /** The page's layer of the session (attributes it set, properties, updateSession patches): sent at every connect. */
   #layer: SessionPatch = {};
   #entries = new Map<string, TranscriptEntry>();
@@ -400,15 +398,9 @@ export class SessionController implements ReactiveController {
     // The transcript needs the user's words: if the session transcribes nothing, this model does.
     options.transcriptionFallback = { model: DEFAULT_TRANSCRIPTION_MODEL };
     if (h.mode === 'transcription') {
-      const input = layer.audio?.input;
-      const t: NonNullable<RealtimeClientOptions['transcription']> = {};
-      if (input) {
-        const { transcription, turn_detection, noise_reduction } = input;
-        t.audio = { input: { transcription, turn_detection, noise_reduction } };
-        for (const k of ['transcription', 'turn_detection', 'noise_reduction'] as const) if (t.audio.input![k] === undefined) delete t.audio.input![k];
-      }
-      if (layer.include) t.include = layer.include;
-      options.transcription = t;
+      // The input fields a transcription session has (the client's JSON copy drops those left undefined).
+      const { transcription, turn_detection, noise_reduction } = layer.audio?.input ?? {};
+      options.transcription = { audio: { input: { transcription, turn_detection, noise_reduction } }, include: layer.include };
     } else {
       options.session = layer;
       options.tools = h.tools.map(toClientTool);
@@ -476,7 +468,7 @@ export class SessionController implements ReactiveController {
           else if (event.type === 'response.content_part.added') {
             const e = event as { response_id?: string; part?: { type?: unknown } };
             // Out-of-band answers never play: no voice to wait for.
-            if (partKind(e.part?.type) === 'audio' && !this.#outOfBand.includes(e.response_id!)) this.playback.expectVoice();
+            if (partKind(e.part?.type) === 'audio' && !this.#client?.conversation.isOutOfBand(e.response_id!)) this.playback.expectVoice();
           }
           h.dispatchEvent(new RvServerEventEvent(event as RvWireDetail));
         }),
@@ -520,10 +512,7 @@ export class SessionController implements ReactiveController {
       client.on(
         'response',
         mine(({ phase, response }) => {
-          if (isOutOfBand(response)) {
-            if (this.#outOfBand.unshift(response.id) > 8) this.#outOfBand.pop(); // not a turn
-            return;
-          }
+          if (isOutOfBand(response)) return; // not a turn
           // WebRTC: a reply cancelled before its voice started never starts it.
           if (phase === 'done' && response.status !== 'completed' && !this.playback.speaking) this.playback.outputPlaying(false);
           this.#thinking = phase === 'created' || awaitsToolOutput(response);

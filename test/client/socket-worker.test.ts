@@ -32,6 +32,13 @@ async function openWorker(options: Partial<Parameters<typeof SocketWorker.start>
 }
 
 const frame = (value: number) => new Int16Array(480).fill(value).buffer;
+/** The worker's playback port (10 s of room), and what the worker queued into it. */
+function playbackPort(worker: SocketWorker) {
+  const playback = worker.port('playback', 24000 * 10);
+  const fed: PlaybackInMessage[] = [];
+  playback.onmessage = (e) => fed.push(e.data);
+  return { playback, fed };
+}
 /** An assistant audio delta frame of 100 ms, samples 0, 1, 2... */
 const audioDelta = (response: string, item: string) =>
   JSON.stringify({
@@ -149,9 +156,7 @@ describe('socket worker against the mock', () => {
   it('decodes the assistant audio into the playback port, ends it in order, and refuses an interrupted item', async () => {
     const { worker, transport, frames } = await openWorker();
     workers.push(worker);
-    const playback = worker.port('playback', 24000 * 10);
-    const fed: PlaybackInMessage[] = [];
-    playback.onmessage = (e) => fed.push(e.data);
+    const { playback, fed } = playbackPort(worker);
     const delta = (item: string) => audioDelta('resp_1', item);
     await run('send-raw', { text: delta('item_a') });
     await run('send-raw', { text: JSON.stringify({ type: 'response.output_audio.done', event_id: 'd', response_id: 'resp_1', item_id: 'item_a', output_index: 0, content_index: 0 }) });
@@ -183,17 +188,14 @@ describe('socket worker against the mock', () => {
   it('refuses the audio of an out-of-band response by itself, before the main thread could say so', async () => {
     const { worker, transport, frames } = await openWorker();
     workers.push(worker);
-    const playback = worker.port('playback', 24000 * 10);
-    const fed: PlaybackInMessage[] = [];
-    playback.onmessage = (e) => fed.push(e.data);
-    const delta = audioDelta;
+    const { fed } = playbackPort(worker);
     const created = (id: string, conversation: string | null) =>
       JSON.stringify({ type: 'response.created', event_id: 'c', response: { id, object: 'realtime.response', status: 'in_progress', output: [], conversation_id: conversation } });
     // Nobody calls worker.drop(): the worker alone must know that conversation_id null never plays.
     await run('send-raw', { text: created('resp_oob', null) });
-    await run('send-raw', { text: delta('resp_oob', 'item_oob') });
+    await run('send-raw', { text: audioDelta('resp_oob', 'item_oob') });
     await run('send-raw', { text: created('resp_turn', 'conv_1') });
-    await run('send-raw', { text: delta('resp_turn', 'item_turn') });
+    await run('send-raw', { text: audioDelta('resp_turn', 'item_turn') });
     const audio = () => frames.filter((f) => JSON.parse(f.data).type === 'response.output_audio.delta');
     await waitUntil(() => audio().length === 2 && fed.length === 1, 'both deltas handled', { timeout: 15_000 });
     expect(audio()[0]!.fed, 'the background answer is not queued').to.deep.equal({ dropped: true });

@@ -4,17 +4,8 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import type { MockRealtimeServer } from '../../src/mock/index.js';
 import { decodeBase64 } from '../../src/protocol/index.js';
-import { type Ev, TestClient, useMock } from './helpers.js';
+import { type Ev, openWithoutVad as open, TestClient, userText, useMock } from './helpers.js';
 
-const userText = (text: string, id?: string) => ({ type: 'message', role: 'user', ...(id ? { id } : {}), content: [{ type: 'input_text', text }] });
-
-async function open(server: MockRealtimeServer, session: Record<string, unknown> = {}) {
-  const client = await TestClient.connect(server);
-  await client.expect(['session.created', 'conversation.created']);
-  client.send({ type: 'session.update', session: { type: 'realtime', audio: { input: { turn_detection: null } }, ...session } });
-  await client.expect(['session.updated']);
-  return client;
-}
 
 function gaError(code: string, message: string, param: string | null, eventId: string | null) {
   return { type: 'invalid_request_error', code, message, param, event_id: eventId };

@@ -157,6 +157,18 @@ export function assertEveryEventParsed(): void {
 }
 
 /** Closes every client (after hooks). */
+/** A user text message item (with the given id, if any). */
+export const userText = (text: string, id?: string) => ({ type: 'message', role: 'user', ...(id ? { id } : {}), content: [{ type: 'input_text', text }] });
+
+/** A realtime session without VAD, after the given update: a client that has seen session.updated. */
+export async function openWithoutVad(server: MockRealtimeServer, session: Record<string, unknown> = {}): Promise<TestClient> {
+  const client = await TestClient.connect(server);
+  await client.expect(['session.created', 'conversation.created']);
+  client.send({ type: 'session.update', session: { type: 'realtime', audio: { input: { turn_detection: null } }, ...session } });
+  await client.expect(['session.updated']);
+  return client;
+}
+
 export async function closeClients(): Promise<void> {
   const open = clients.filter((c) => c.ws.readyState === WebSocket.OPEN || c.ws.readyState === WebSocket.CONNECTING);
   for (const c of open) c.close();

@@ -5,9 +5,8 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import type { MockRealtimeServer } from '../../src/mock/index.js';
 import { REALTIME_MODELS } from '../../src/mock/session-config.js';
-import { concat, type Ev, silence, TestClient, tone, useMock } from './helpers.js';
+import { concat, type Ev, openWithoutVad as open, silence, TestClient, tone, userText, useMock } from './helpers.js';
 
-const userText = (text: string, id?: string) => ({ type: 'message', role: 'user', ...(id ? { id } : {}), content: [{ type: 'input_text', text }] });
 const TOKENS_LIMIT = [{ name: 'tokens', limit: 40000, remaining: 39000, reset_seconds: 1.5 }];
 /** 0.5 s silence, 1 s of tone, 0.7 s silence: speech from 500 to 1500 ms. */
 const TURN = concat(silence(500), tone(1000), silence(700));
@@ -26,14 +25,6 @@ const LIVE_TYPES = [
   'response.cancel',
 ];
 
-/** A realtime session without VAD, after the given update. */
-async function open(server: MockRealtimeServer, session: Record<string, unknown> = {}) {
-  const client = await TestClient.connect(server);
-  await client.expect(['session.created', 'conversation.created']);
-  client.send({ type: 'session.update', session: { type: 'realtime', audio: { input: { turn_detection: null } }, ...session } });
-  await client.expect(['session.updated']);
-  return client;
-}
 
 /** One reply to a user text: the events through response.done, and the rate_limits.updated right after it. */
 async function reply(client: TestClient, text: string, id: string) {
