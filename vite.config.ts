@@ -1,3 +1,4 @@
+import path from 'node:path';
 import { defineConfig, type Plugin } from 'vite';
 
 interface Node {
@@ -72,26 +73,59 @@ export function minifyLitCss(): Plugin {
   };
 }
 
-// The self-contained bundles: dist/realtime-voice.js (ES module) and dist/realtime-voice.iife.js
-// (classic script), with Lit, zod/mini and the worklets inlined.
-export default defineConfig({
-  publicDir: false,
-  plugins: [minifyLitCss()],
-  // Browsers encode base64 natively or with btoa/atob, so protocol/base64.ts's Node Buffer branch is dead weight here.
-  define: { 'globalThis.Buffer': 'undefined' },
-  build: {
-    outDir: 'dist',
-    emptyOutDir: false,
-    target: 'es2022',
-    minify: true,
-    sourcemap: false,
-    // Vite's ES lib output keeps whitespace; minify it fully (tooling.md §7).
-    rolldownOptions: { output: { minify: true } },
-    lib: {
-      entry: 'src/index.ts',
-      name: 'RealtimeVoice',
-      formats: ['es', 'iife'],
-      fileName: (format) => (format === 'es' ? 'realtime-voice.js' : 'realtime-voice.iife.js'),
+/** Builds with `replacement` wherever the sources import `file` (one module swapped for one build). */
+function swapModule(file: string, replacement: string): Plugin {
+  const from = path.resolve(file);
+  const to = path.resolve(replacement);
+  const stem = path.basename(file, '.ts');
+  return {
+    name: `realtime-voice:swap-${stem}`,
+    enforce: 'pre',
+    async resolveId(source, importer, options) {
+      if (!importer || !source.includes(stem) || importer === to) return null;
+      const resolved = await this.resolve(source, importer, { ...options, skipSelf: true });
+      return resolved?.id === from ? to : null;
     },
-  },
+  };
+}
+
+/**
+ * The browser files, one build per mode (scripts/build.mjs runs them all), with Lit, zod/mini and the
+ * worklets inlined:
+ * - `module` and `script`: the shell, dist/realtime-voice.js (ES module) and dist/realtime-voice.iife.js
+ *   (classic script): the element, its render, styles and strings, and the loader of the engine beside it;
+ * - `engine`: dist/realtime-voice.engine.js (ES module): everything else, using the shell's event classes;
+ * - `all`: dist/realtime-voice.all.iife.js: one classic script, the element driving the engine directly.
+ */
+const MODES = {
+  module: { swap: ['src/engine-source.ts', 'src/engine-source.url.ts'], format: 'es', file: 'realtime-voice.js' },
+  script: { swap: ['src/engine-source.ts', 'src/engine-source.script.ts'], format: 'iife', file: 'realtime-voice.iife.js' },
+  engine: { swap: ['src/events.ts', 'src/engine-events.ts'], format: 'es', file: 'realtime-voice.engine.js' },
+  all: { swap: ['src/controllers/engine-controller.ts', 'src/controllers/engine-controller.all.ts'], format: 'iife', file: 'realtime-voice.all.iife.js' },
+} as const;
+
+export default defineConfig(({ mode }) => {
+  const target = MODES[mode as keyof typeof MODES];
+  if (!target) throw new Error(`vite build --mode ${Object.keys(MODES).join('|')} (got ${mode})`);
+  return {
+    publicDir: false,
+    plugins: [minifyLitCss(), swapModule(target.swap[0], target.swap[1])],
+    // Browsers encode base64 natively or with btoa/atob, so protocol/base64.ts's Node Buffer branch is dead weight here.
+    define: { 'globalThis.Buffer': 'undefined' },
+    build: {
+      outDir: 'dist',
+      emptyOutDir: false,
+      target: 'es2022',
+      minify: true,
+      sourcemap: false,
+      // Vite's ES lib output keeps whitespace; minify it fully (tooling.md §7).
+      rolldownOptions: { output: { minify: true } },
+      lib: {
+        entry: mode === 'engine' ? 'src/engine-dist.ts' : 'src/index.ts',
+        name: 'RealtimeVoice',
+        formats: [target.format],
+        fileName: () => target.file,
+      },
+    },
+  };
 });

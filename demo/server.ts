@@ -36,7 +36,7 @@ const OPENAI_REALTIME = 'wss://api.openai.com';
 export interface DemoServerOptions {
   /** Directory of the built pages (`dist/demo`). */
   root: string;
-  /** Directory holding `realtime-voice.iife.js` and `realtime-voice.js` (`dist`), served at `/`. */
+  /** Directory holding the browser files (`dist`): the shells `realtime-voice.iife.js` and `realtime-voice.js`, their `realtime-voice.engine.js` and the single `realtime-voice.all.iife.js`, served at `/`. */
   bundleDir?: string;
   /** Default 127.0.0.1. */
   host?: string;
@@ -138,7 +138,7 @@ export async function startDemoServer(options: DemoServerOptions): Promise<DemoS
     const file = await fileAt([
       inside(root, wanted),
       path.extname(wanted) ? undefined : inside(root, `${wanted}.html`), // /tools -> tools.html
-      bundleDir && /^\/realtime-voice(\.iife)?\.js$/.test(wanted) ? inside(bundleDir, wanted) : undefined,
+      bundleDir && /^\/realtime-voice(\.iife|\.engine|\.all\.iife)?\.js$/.test(wanted) ? inside(bundleDir, wanted) : undefined,
     ]);
     if (!file) {
       res.writeHead(404, { 'Content-Type': 'text/plain; charset=utf-8' }).end('Not found');

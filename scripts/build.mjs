@@ -15,7 +15,10 @@ function step(name, cmd, args) {
 }
 
 rmSync('dist', { recursive: true, force: true });
-step('bundles', process.execPath, ['node_modules/vite/bin/vite.js', 'build', '--logLevel', 'warn']);
+// The shell (ES module and classic script), the engine it loads on intent, and the single file (vite.config.ts).
+for (const mode of ['module', 'script', 'engine', 'all']) {
+  step(`${mode} bundle`, process.execPath, ['node_modules/vite/bin/vite.js', 'build', '--mode', mode, '--logLevel', 'warn']);
+}
 
 // The token handler runs on any Fetch-API runtime (Node, Workers, Deno, Bun): platform-neutral ESM, no deps.
 await build({

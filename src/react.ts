@@ -37,6 +37,8 @@ export interface RealtimeVoiceJSXProps
   'noise-suppression'?: OnOff;
   'auto-gain'?: OnOff;
   'worklet-url'?: string;
+  'worker-url'?: string;
+  'engine-url'?: string;
   layout?: RealtimeVoice['layout'];
   theme?: RealtimeVoice['theme'];
   'text-input'?: boolean;

@@ -2,12 +2,8 @@ import { LitElement, html, nothing, svg, type PropertyDeclarations, type Propert
 import styles from './realtime-voice.styles.js';
 import { defaultStrings, type RealtimeVoiceStrings } from './strings.js';
 import type { RealtimeVoiceState, TranscriptEntry } from './events.js';
-import {
-  SessionController,
-  type RealtimeVoiceTool,
-  type SessionPatch,
-  type TurnDetectionMode,
-} from './controllers/session-controller.js';
+import type { RealtimeVoiceTool, SessionPatch, TurnDetectionMode } from './controllers/session-controller.js';
+import { EngineController, loadEngine } from './controllers/engine-controller.js';
 import type { Platform } from './controllers/platform.js';
 
 /** Boolean attributes that default to on: absent or any value turns them on, `"false"` (or off, 0, no) turns them off. */
@@ -128,6 +124,7 @@ export class RealtimeVoice extends LitElement {
     autoGain: { attribute: 'auto-gain', converter: onByDefault },
     workletUrl: { attribute: 'worklet-url' },
     workerUrl: { attribute: 'worker-url' },
+    engineUrl: { attribute: 'engine-url' },
     layout: { reflect: true },
     theme: { reflect: true },
     textInput: { attribute: 'text-input', type: Boolean },
@@ -211,6 +208,13 @@ export class RealtimeVoice extends LitElement {
    */
   workerUrl = '';
 
+  /**
+   * Where the engine is (`dist/realtime-voice.engine.js`), for pages that host it apart from the
+   * script. Empty: beside the script itself. It is loaded on the first intent (pointer over the
+   * button, focus, a press) or `connect()`, and never by the single-file build.
+   */
+  engineUrl = '';
+
   /** `expanded` (a card with transcript and controls) or `compact` (a floating button that opens a panel). */
   layout: 'expanded' | 'compact' = 'expanded';
 
@@ -248,7 +252,7 @@ export class RealtimeVoice extends LitElement {
     return this.renderRoot?.querySelector<HTMLElement>('[part~="transcript"]') ?? null;
   }
 
-  private readonly _session = new SessionController(this, (input, output) => this._setLevels(input, output));
+  private readonly _session = new EngineController(this, (input, output) => this._setLevels(input, output));
   private _internals?: ElementInternals;
   private _stickToBottom = true;
 
@@ -259,6 +263,14 @@ export class RealtimeVoice extends LitElement {
     } catch {
       // Browsers without ElementInternals still get the `state` property and `rv-state`.
     }
+  }
+
+  /**
+   * Loads the engine now rather than on the first intent (e.g. once the page is idle), from `url` or
+   * beside the script. Rejects with `{ code: 'engine_load_failed', message, fatal }` when it cannot.
+   */
+  static loadEngine(url = ''): Promise<void> {
+    return loadEngine(url).then(() => undefined);
   }
 
   /** What the element is doing now. */

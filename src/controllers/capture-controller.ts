@@ -1,7 +1,7 @@
 import type { ReactiveControllerHost } from 'lit';
 import { AudioCapture } from '../audio/capture.js';
 import { AudioEngineError } from '../audio/errors.js';
-import type { Platform } from './platform.js';
+import { CAPTURE_CONTEXT, contextFactory, type GestureContexts, type Platform } from './platform.js';
 
 /** What the capture needs from the element, read at each start. */
 export interface CaptureSettings {
@@ -22,6 +22,8 @@ export interface CaptureCallbacks {
   onError(error: AudioEngineError): void;
   /** The microphone track in use: once open, after each device swap, and null once stopped (WebRTC sends it as media). */
   onTrack?(track: MediaStreamTrack | null): void;
+  /** Contexts made inside the press before the engine arrived. */
+  contexts?: GestureContexts;
 }
 
 /** The microphone: an AudioCapture the session starts and stops (also when the element leaves the page), plus the device list for the picker. */
@@ -48,7 +50,7 @@ export class CaptureController {
   async start(): Promise<void> {
     if (this.#capture) return;
     const h = this.host;
-    const { getUserMedia, createAudioContext } = h.platform;
+    const { getUserMedia } = h.platform;
     const capture = new AudioCapture({
       deviceId: h.inputDevice || undefined,
       echoCancellation: h.echoCancellation,
@@ -56,7 +58,7 @@ export class CaptureController {
       autoGainControl: h.autoGain,
       workletUrl: h.workletUrl || undefined,
       getUserMedia,
-      audioContext: createAudioContext && (() => createAudioContext({ latencyHint: 'interactive' })),
+      audioContext: contextFactory(h.platform, this.callbacks.contexts, CAPTURE_CONTEXT),
       onFrame: this.callbacks.onFrame,
       onLevel: this.callbacks.onLevel,
       onError: this.callbacks.onError,

@@ -4,7 +4,7 @@ import { AudioPlayback } from '../audio/playback.js';
 import { RemotePlayback } from '../audio/remote-playback.js';
 import { planTruncation, type TruncationPlan } from '../audio/truncation.js';
 import type { PlaybackOutMessage } from '../audio/worklet-processors.js';
-import type { Platform } from './platform.js';
+import { CAPTURE_CONTEXT, contextFactory, VOICE_CONTEXT, type GestureContexts, type Platform } from './platform.js';
 
 export interface PlaybackSettings {
   workletUrl: string;
@@ -20,6 +20,8 @@ export interface PlaybackCallbacks {
   /** True when the assistant's voice starts playing, false when everything queued has played or was cut. */
   onSpeaking(speaking: boolean): void;
   onError(error: AudioEngineError): void;
+  /** Contexts made inside the press before the engine arrived. */
+  contexts?: GestureContexts;
 }
 
 /** The assistant's voice: an AudioPlayback the session opens and closes (also when the element leaves the page), and the barge-in maths. */
@@ -48,17 +50,18 @@ export class PlaybackController {
   /** Creates the output context; call it synchronously from the user gesture (Safari, iOS). */
   start(): Promise<void> {
     if (this.#playback || this.#remote) return Promise.resolve();
-    const { createAudioContext } = this.host.platform;
+    const { platform } = this.host;
+    const contexts = this.callbacks.contexts;
     const sinkId = this.host.outputDevice || undefined;
     // WebRTC: the voice is the peer connection's remote stream, played by an <audio> element.
     const playback: { start(): Promise<void> } = this.host.transport === 'webrtc' ? (this.#remote = new RemotePlayback({
-      audioContext: createAudioContext && (() => createAudioContext({ latencyHint: 'interactive' })),
+      audioContext: contextFactory(platform, contexts, CAPTURE_CONTEXT),
       onLevel: this.callbacks.onLevel,
       onError: this.callbacks.onError,
       sinkId,
     })) : (this.#playback = new AudioPlayback({
       workletUrl: this.host.workletUrl || undefined,
-      audioContext: createAudioContext && (() => createAudioContext({ sampleRate: 24000, latencyHint: 'interactive' })),
+      audioContext: contextFactory(platform, contexts, VOICE_CONTEXT),
       onLevel: this.callbacks.onLevel,
       onStarted: () => this.#setSpeaking(true),
       onDrained: () => {

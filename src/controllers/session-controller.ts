@@ -20,6 +20,7 @@ import {
 } from '../events.js';
 import { CaptureController, type CaptureSettings } from './capture-controller.js';
 import { PlaybackController, type PlaybackSettings } from './playback-controller.js';
+import type { GestureContexts } from './platform.js';
 
 export type TurnDetectionMode = 'server_vad' | 'semantic_vad' | 'none';
 
@@ -159,6 +160,8 @@ export class SessionController implements ReactiveController {
   constructor(
     private readonly host: Host,
     private readonly onLevels: (input: number, output: number) => void,
+    /** Contexts the shell made inside a press that came before the engine (engine-controller.ts). */
+    contexts?: GestureContexts,
   ) {
     host.addController(this);
     const audioError = (error: { code: string; message: string }) => this.#error({ code: error.code, message: error.message, fatal: false });
@@ -167,11 +170,13 @@ export class SessionController implements ReactiveController {
       onLevel: (level) => this.#level('input', level),
       onError: audioError,
       onTrack: (track) => this.#micTrack(track),
+      contexts,
     });
     this.playback = new PlaybackController(host, {
       onLevel: (level) => this.#level('output', level),
       onSpeaking: (speaking) => this.#update(speaking ? 'playback-started' : 'playback-ended'),
       onError: audioError,
+      contexts,
     });
   }
 

@@ -5,26 +5,39 @@ import { gzipSync } from 'node:zlib';
 import { chromium } from 'playwright-core';
 import { CHROMIUM_FLAGS, CHROMIUM_PATH } from '../../scripts/chromium.mjs';
 
-// The size users compare us on (peers ship 100-450 kB): the classic-script bundle, min+gzip.
-// Issue 6 sets the target at 25 kB; the widget measured 44.6 kB (44594 B) after minifying the stylesheet and trimming
-// zod and Node-only code, then 47.2 kB (47199 B) with the socket worker that takes the audio off the main thread (issue 5,
-// +2.5 kB), and 46.7 kB (46726 B) with the element's properties declared statically, when this ceiling was set. CI holds it
-// there (a ratchet: lower it as the size comes down) until the target is reached.
-const IIFE_TARGET_BYTES = 25 * 1024;
-const IIFE_CEILING_BYTES = 46 * 1024;
+// The sizes users compare us on (peers ship 100-450 kB), min+gzip. Issue 6 set 25 kB for the whole widget; it measured
+// 44.6 kB (44594 B) after minifying the stylesheet and trimming zod and Node-only code, 47.2 kB (47199 B) with the socket
+// worker (issue 5), and 46.7 kB (46726 B) with the element's properties declared statically. Issue 17 split it: a visitor
+// first loads the shell (the element, its render, styles, strings and the engine loader: 14 kB ceiling), and the engine
+// on intent; the single file keeps the old 46 KiB ceiling (next goal 40 kB). Ceilings are a ratchet: lower them as sizes
+// come down, never raise them.
+const SIZES = [
+  { file: 'dist/realtime-voice.iife.js', ceiling: 14_000, what: 'the shell (classic script), the first load' },
+  { file: 'dist/realtime-voice.js', ceiling: 14_000, what: 'the shell (ES module), the first load' },
+  { file: 'dist/realtime-voice.engine.js', ceiling: 38 * 1024, what: 'the engine, loaded on intent' },
+  { file: 'dist/realtime-voice.all.iife.js', ceiling: 46 * 1024, what: 'the single file', goal: 40_000 },
+];
 
 function gzSize(path: string): number {
   return gzipSync(readFileSync(path), { level: 9 }).length;
 }
 
-test(`dist/realtime-voice.iife.js stays within its ${IIFE_CEILING_BYTES}-byte min+gzip ceiling`, () => {
-  const size = gzSize('dist/realtime-voice.iife.js');
-  console.log(`dist/realtime-voice.iife.js: ${size} bytes gzip -9 (ceiling ${IIFE_CEILING_BYTES}, target ${IIFE_TARGET_BYTES}: ${size <= IIFE_TARGET_BYTES ? 'met' : 'not met yet'})`);
-  assert.ok(size <= IIFE_CEILING_BYTES, `the IIFE bundle is ${size} bytes gzipped, over its ${IIFE_CEILING_BYTES}-byte ceiling`);
+for (const { file, ceiling, what, goal } of SIZES) {
+  test(`${file} (${what}) stays within its ${ceiling}-byte min+gzip ceiling`, () => {
+    const size = gzSize(file);
+    console.log(`${file}: ${size} bytes gzip -9 (ceiling ${ceiling}${goal ? `, next goal ${goal}: ${size <= goal ? 'met' : 'not met yet'}` : ''})`);
+    assert.ok(size <= ceiling, `${file} is ${size} bytes gzipped, over its ${ceiling}-byte ceiling`);
+  });
+}
+
+test('a visitor who never touches the widget downloads less than a third of it', () => {
+  const shell = gzSize('dist/realtime-voice.iife.js');
+  const all = gzSize('dist/realtime-voice.all.iife.js');
+  assert.ok(shell * 3 < all, `shell ${shell} B, single file ${all} B`);
 });
 
 test('the self-contained bundles import nothing and load nothing from other hosts', () => {
-  for (const file of ['dist/realtime-voice.js', 'dist/realtime-voice.iife.js']) {
+  for (const { file } of SIZES) {
     const code = readFileSync(file, 'utf8');
     assert.doesNotMatch(code, /^\s*import\s.+from\s*["']/m, `${file} has a static import`);
     assert.doesNotMatch(code, /\bimport\(\s*["'`]https?:/, `${file} imports from a URL`);

@@ -32,6 +32,21 @@ test('the npm build leaves lit and zod as shared bare imports', () => {
   assert.doesNotMatch(readFileSync('dist/realtime-voice.js', 'utf8'), /from ['"]lit['"]/);
 });
 
+test("an app's bundler splits the npm build the same way: the engine behind a dynamic import", async () => {
+  const { build } = await import('esbuild');
+  const out = await build({
+    entryPoints: ['dist/esm/index.js'], bundle: true, splitting: true, format: 'esm', write: false, outdir: 'out',
+    minify: true, logLevel: 'silent', external: [],
+  });
+  const entry = out.outputFiles.find((f) => f.path.endsWith('/out/index.js'))!;
+  const engine = out.outputFiles.filter((f) => f !== entry && f.text.includes('input_audio_buffer.append'));
+  assert.ok(entry, out.outputFiles.map((f) => f.path).join(' '));
+  assert.doesNotMatch(entry.text, /input_audio_buffer\.append/, 'the client is in the first chunk');
+  assert.match(entry.text, /customElements\.define\(\s*["'`]realtime-voice/);
+  assert.equal(engine.length, 1, 'one engine chunk');
+  assert.ok(engine[0]!.contents.length > entry.contents.length, `engine ${engine[0]!.contents.length} B, entry ${entry.contents.length} B`);
+});
+
 test('custom-elements.json describes the element and is named in package.json', () => {
   assert.equal(pkg.customElements, 'dist/custom-elements.json');
   const manifest = JSON.parse(readFileSync(pkg.customElements, 'utf8'));
@@ -39,7 +54,7 @@ test('custom-elements.json describes the element and is named in package.json', 
     .find((d: { tagName?: string }) => d.tagName === 'realtime-voice') as
     { attributes: { name: string }[]; events: { name: string }[]; cssParts: { name: string }[] };
   assert.ok(decl, 'no declaration for <realtime-voice>');
-  for (const a of ['token-url', 'turn-detection', 'worklet-url', 'worker-url']) assert.ok(decl.attributes.some((x) => x.name === a), a);
+  for (const a of ['token-url', 'turn-detection', 'worklet-url', 'worker-url', 'engine-url']) assert.ok(decl.attributes.some((x) => x.name === a), a);
   for (const e of ['rv-state', 'rv-transcript', 'rv-tool-call', 'rv-error']) assert.ok(decl.events.some((x) => x.name === e), e);
   for (const part of ['base', 'button', 'transcript']) assert.ok(decl.cssParts.some((x) => x.name === part), part);
 });

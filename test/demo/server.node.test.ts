@@ -20,6 +20,7 @@ before(async () => {
   writeFileSync(path.join(dir, 'site/tools.html'), '<!doctype html><title>tools</title>');
   writeFileSync(path.join(dir, 'site/assets/app.js'), 'export {};');
   writeFileSync(path.join(dir, 'realtime-voice.iife.js'), '/* bundle */');
+  writeFileSync(path.join(dir, 'realtime-voice.engine.js'), '/* engine */');
   writeFileSync(path.join(dir, 'secret.txt'), 'not for the web');
   server = await startDemoServer({ root: path.join(dir, 'site'), bundleDir: dir, port: 0, logger: false });
 });
@@ -69,6 +70,8 @@ describe('demo server', () => {
     assert.match(await (await get('/tools')).text(), /<title>tools<\/title>/);
     assert.equal((await get('/assets/app.js')).headers.get('content-type'), 'text/javascript; charset=utf-8');
     assert.equal(await (await get('/realtime-voice.iife.js')).text(), '/* bundle */');
+    // The engine the shell loads on intent, from beside itself.
+    assert.equal(await (await get('/realtime-voice.engine.js')).text(), '/* engine */');
     for (const escape of ['/../secret.txt', '/assets/../../secret.txt', '/%2e%2e/secret.txt', '/assets/..%2f..%2fsecret.txt', '/secret.txt', '/nope.html']) {
       const res = await rawGet(escape);
       assert.equal(res.status, 404, escape);

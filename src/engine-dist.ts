@@ -1,0 +1,3 @@
+// Entry of dist/realtime-voice.engine.js: the engine, with events.ts replaced by engine-events.ts (vite.config.ts).
+export { SessionController } from './engine.js';
+export { useEvents } from './engine-events.js';
