@@ -12,5 +12,5 @@ try {
 
 export const engineSource: EngineSource = {
   url,
-  load: () => import(/* @vite-ignore */ url) as Promise<EngineModule>,
+  load: (retry) => import(/* @vite-ignore */ retry ?? url) as Promise<EngineModule>,
 };

@@ -8,10 +8,12 @@ export type EngineModule = typeof Engine & { useEvents?(events: typeof Events): 
 export interface EngineSource {
   /** What the load fetches, for the error that names it. */
   url: string;
-  load(): Promise<EngineModule>;
+  /** Imports the engine; `retry` (a retry's URL, with a query that gets past a cached failure) where the source is a URL. */
+  load(retry?: string): Promise<EngineModule>;
 }
 
 export const engineSource: EngineSource = {
-  url: new URL('./engine.js', import.meta.url).href,
+  // A label, not new URL(..., import.meta.url): bundlers would take that for an asset and emit a stray copy.
+  url: "realtime-voice's engine chunk (engine.js, split off by your bundler)",
   load: () => import('./engine.js'),
 };

@@ -5,5 +5,5 @@ const url = new URL(/* @vite-ignore */ 'realtime-voice.engine.js', import.meta.u
 
 export const engineSource: EngineSource = {
   url,
-  load: () => import(/* @vite-ignore */ url) as Promise<EngineModule>,
+  load: (retry) => import(/* @vite-ignore */ retry ?? url) as Promise<EngineModule>,
 };

@@ -1,4 +1,4 @@
-import type { ReactiveControllerHost } from 'lit';
+import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import * as events from '../events.js';
 import type { RealtimeVoiceState, RvErrorDetail, TranscriptEntry } from '../events.js';
 import { engineSource, type EngineModule } from '../engine-source.js';
@@ -12,6 +12,8 @@ type Call = (session: SessionController) => unknown;
 let engine: EngineModule | undefined;
 /** Loads in flight, by URL (a failed one is forgotten, so the next intent tries again). */
 const loading = new Map<string, Promise<EngineModule>>();
+/** Failed loads, by URL: a retry adds `?retry=n`, since browsers keep a failed module fetch for its URL. */
+const failures = new Map<string, number>();
 
 /** The URL an `engine-url` names (relative to the page, as for any attribute URL), or the shell's own. */
 function engineUrlOf(attribute: string): string {
@@ -31,7 +33,10 @@ export function loadEngine(url = ''): Promise<EngineModule> {
   const href = engineUrlOf(url);
   let load = loading.get(href);
   if (!load) {
-    load = (url ? (import(/* @vite-ignore */ href) as Promise<EngineModule>) : engineSource.load()).then(
+    const n = failures.get(href) ?? 0;
+    const target = n ? `${href}${href.includes('?') ? '&' : '?'}retry=${n}` : href;
+    const retry = n ? target : undefined;
+    load = (url ? (import(/* @vite-ignore */ target) as Promise<EngineModule>) : engineSource.load(retry)).then(
       (module) => {
         if (!engine) {
           module.useEvents?.(events);
@@ -41,9 +46,10 @@ export function loadEngine(url = ''): Promise<EngineModule> {
       },
       (error: unknown) => {
         loading.delete(href);
+        failures.set(href, n + 1);
         throw {
           code: 'engine_load_failed',
-          message: `Could not load the realtime-voice engine from ${href} (${(error as Error)?.message ?? error}). Serve dist/realtime-voice.engine.js beside the script, or set engine-url to where it is; script-src must allow that URL.`,
+          message: `Could not load the realtime-voice engine from ${target} (${(error as Error)?.message ?? error}). Serve dist/realtime-voice.engine.js beside the script, or set engine-url to where it is; script-src must allow that URL.`,
           fatal: true,
         } satisfies RvErrorDetail;
       },
@@ -58,7 +64,7 @@ export function loadEngine(url = ''): Promise<EngineModule> {
  * enter, focus, a press) or code calls connect(), nothing but the shell is loaded; calls that need the
  * engine wait for it and then run in order, and settings made meanwhile are applied when it arrives.
  */
-export class EngineController {
+export class EngineController implements ReactiveController {
   #session: SessionController | null = null;
   /** Calls made before the engine arrived, replayed in order; `opens`: it would open a session. */
   #queue: { call: Call; opens: boolean }[] = [];
@@ -74,8 +80,17 @@ export class EngineController {
     private readonly host: Host,
     private readonly onLevels: (input: number, output: number) => void,
   ) {
+    host.addController(this);
     // Already on the page (loaded for another element): made at once, as in the single file.
     if (engine) this.#session = new engine.SessionController(host, onLevels);
+  }
+
+  /** Leaving the page while the engine loads cancels the press (a move, re-inserted in the same task, keeps it). */
+  hostDisconnected(): void {
+    if (this.#session) return; // the session controller sees to itself
+    queueMicrotask(() => {
+      if (!this.host.isConnected && !this.#session) this.disconnect('host-disconnected');
+    });
   }
 
   /** The engine's controller, once it has been made. */
@@ -132,8 +147,9 @@ export class EngineController {
   updateSession(patch: SessionPatch): void {
     this.#later((s) => s.updateSession(patch));
   }
+  /** The microphone for a session that opened without it; before the engine, it joins the connect that waits. */
   startMicrophone(): Promise<void> {
-    return this.#session?.startMicrophone() ?? Promise.resolve();
+    return this.#open(true, (s) => s.startMicrophone());
   }
   interrupt(): void {
     this.#session?.interrupt();
@@ -145,13 +161,16 @@ export class EngineController {
     this.#failure = null;
     if (had) this.#set('idle', reason);
   }
+  /** Before the engine, each change waits in line with updateSession() patches, so the later one wins as in the single file. */
   propertiesChanged(changed: Map<PropertyKey, unknown>): void {
-    this.#session?.propertiesChanged(changed);
+    if (this.#session) this.#session.propertiesChanged(changed);
+    else if (changed.size) this.#queue.push({ call: (s) => s.propertiesChanged(new Map(changed)), opens: false });
   }
 
   /** A call that opens a session: it waits for the engine, shown as `connecting`, and a failed load ends in `error`. */
   #open(mic: boolean, call: Call): Promise<void> {
-    if (this.#session) return Promise.resolve(call(this.#session) as Promise<void>);
+    const now = this.#session ?? (engine && this.host.isConnected ? this.#adopt(engine, true) : null);
+    if (now) return Promise.resolve(call(now) as Promise<void>);
     this.#unlock(mic);
     let result: unknown; // what the call returns once replayed (connect resolves when listening)
     this.#queue.push({ call: (s) => (result = call(s)), opens: true });
@@ -187,10 +206,15 @@ export class EngineController {
   /** Inside the press: the contexts the session will start with, made and resumed now, as the bundled engine would. */
   #unlock(mic: boolean): void {
     const h = this.host;
-    if (this.#contexts.length) return; // made by an earlier press
     const wanted: AudioContextOptions[] = mic ? [CAPTURE_CONTEXT] : [];
     if (h.mode === 'conversation' && h.output !== 'text') wanted.push(h.transport === 'webrtc' ? CAPTURE_CONTEXT : VOICE_CONTEXT);
+    const have = this.#contexts.map((c) => c.options.sampleRate);
     for (const options of wanted) {
+      const i = have.indexOf(options.sampleRate);
+      if (i >= 0) {
+        have.splice(i, 1); // made by an earlier press
+        continue;
+      }
       try {
         const context = (h.platform.createAudioContext ?? ((o: AudioContextOptions) => new AudioContext(o)))(options);
         void context.resume().catch(() => undefined);
@@ -202,16 +226,20 @@ export class EngineController {
   }
 
   #load(reportFailure: boolean): Promise<SessionController | null> {
-    return loadEngine(this.host.engineUrl).then((module) => this.#adopt(module), (error: unknown) => {
+    return loadEngine(this.host.engineUrl).then((module) => this.#adopt(module, false), (error: unknown) => {
       if (reportFailure) throw error;
       return null;
     });
   }
 
-  /** The engine arrived: the controller is made with every property as it stands, then the waiting calls run. */
-  #adopt(module: EngineModule): SessionController | null {
+  /**
+   * The engine is here: the controller is made with every property as it stands, then the waiting calls
+   * run. `opening`: a press made it, now. A failed load's error stays on screen until a press (not a hover).
+   */
+  #adopt(module: EngineModule, opening: boolean): SessionController | null {
     const h = this.host;
     if (!this.#session) {
+      if (this.#failure && !opening && !this.#queue.some((q) => q.opens)) return null;
       // Left the page while it loaded: nothing opens; the next intent makes the controller at once.
       if (!h.isConnected) {
         const had = this.#pending;
@@ -224,6 +252,7 @@ export class EngineController {
       session.propertiesChanged(new Map([...props.keys()].map((key) => [key, undefined])));
       this.#pending = null;
       this.#held = false;
+      this.#failure = null;
       // The engine's rv-state follows from here, starting from idle like a fresh element's.
       this.#state = 'idle';
       for (const { call } of this.#queue.splice(0)) call(session);

@@ -131,8 +131,10 @@ describe('the shell loads the engine on intent', () => {
     // Settings at page load cost no download: they wait for the engine.
     await tab.evaluate(() => {
       const el = document.querySelector('realtime-voice')!;
-      el.updateSession({ instructions: 'Answer in French.' });
+      el.updateSession({ instructions: 'Answer in French.', max_output_tokens: 200 });
       el.voice = 'cedar';
+      // Later than the patch, so it wins for its one field, as it would with the engine loaded.
+      el.instructions = 'Answer in German.';
       (window as unknown as { rvSent: unknown[] }).rvSent = [];
       el.addEventListener('rv-client-event', (e) => (window as unknown as { rvSent: unknown[] }).rvSent.push(e.detail));
     });
@@ -143,7 +145,8 @@ describe('the shell loads the engine on intent', () => {
     const sent = (await tab.evaluate(() => (window as unknown as { rvSent: { type: string; session?: Record<string, unknown> }[] }).rvSent))
       .filter((e) => e.type === 'session.update');
     assert.equal(sent.length, 1);
-    assert.equal(sent[0]!.session!.instructions, 'Answer in French.');
+    assert.equal(sent[0]!.session!.instructions, 'Answer in German.');
+    assert.equal(sent[0]!.session!.max_output_tokens, 200);
     assert.deepEqual((sent[0]!.session!.audio as { output?: unknown }).output, { voice: 'cedar' });
     await voiceTurn(tab);
     assert.deepEqual(page.problems, []);
@@ -180,12 +183,12 @@ describe('the shell loads the engine on intent', () => {
     assert.deepEqual(page.problems, []);
   });
 
-  test('a missing engine file: a fatal engine_load_failed that names the URL and the fix, shown on the card', T, async (t) => {
+  test('a missing engine file: a fatal engine_load_failed that names the URL and the fix, shown on the card until a press retries', T, async (t) => {
     const page = await open('/realtime-voice.iife.js', 'engine-url="/missing/engine.js"');
     t.after(page.close);
     const { tab } = page;
     const events = await recordEvents(tab);
-    await tab.locator('realtime-voice [part~="button"]').click();
+    await tab.evaluate(() => (document.querySelector('realtime-voice')!.shadowRoot!.querySelector('[part~="button"]') as HTMLElement).click());
     await until(tab, 'error');
     const { errors, states } = await events();
     assert.equal(errors.length, 1);
@@ -194,13 +197,67 @@ describe('the shell loads the engine on intent', () => {
     assert.ok(errors[0]!.message.includes(`${site.origin}/missing/engine.js`), errors[0]!.message);
     assert.match(errors[0]!.message, /engine-url/);
     assert.deepEqual(states, ['connecting:engine-loading', 'error:engine_load_failed']);
-    assert.ok((await tab.locator('realtime-voice [part~="error"]').innerText()).includes('/missing/engine.js'));
-    // Fixed by the page: the next press loads from the new URL and connects.
-    await tab.evaluate(() => document.querySelector('realtime-voice')!.setAttribute('engine-url', '/realtime-voice.engine.js'));
+    const errorText = () => tab.locator('realtime-voice [part~="error"]').innerText();
+    assert.ok((await errorText()).includes('/missing/engine.js'));
+    // A hover tries again quietly (past the browser's cached failure); the error stays until the visitor presses.
+    await tab.locator('realtime-voice [part~="button"]').hover();
+    await site.requested('/missing/engine.js?retry=1');
+    await tab.evaluate(() => new Promise((resolve) => setTimeout(resolve, 50)));
+    assert.equal(await state(tab), 'error');
+    assert.ok((await errorText()).includes('/missing/engine.js'));
+    // The file is there now: the next press, at the same URL, loads it and connects.
+    site.alias('/missing/engine.js', 'realtime-voice.engine.js');
     await tab.locator('realtime-voice [part~="button"]').click();
     await until(tab, 'listening');
-    // Chromium reports the 404 of the module fetch on the console; nothing else may go wrong.
+    assert.ok(page.fetched().includes('/missing/engine.js?retry=2'), page.fetched().join(' '));
+    assert.equal((await events()).errors.length, 1);
+    // Chromium reports the 404s of the module fetches on the console; nothing else may go wrong.
     assert.deepEqual(page.problems.filter((p) => !/404|Failed to (load|fetch)/i.test(p)), []);
+  });
+
+  test('removed from the page while the engine loads: the press is dropped, nothing opens once it arrives', T, async (t) => {
+    const connections = mock.connections.length;
+    const page = await pressWhileHeld(t);
+    const { tab, events, release } = page;
+    // Detached, then back a task later (a dialog or keep-alive move that is not a same-task move).
+    await tab.evaluate(() => {
+      const el = document.querySelector('realtime-voice')!;
+      el.remove();
+      return new Promise((resolve) => setTimeout(() => resolve(document.body.append(el)), 0));
+    });
+    assert.equal(await state(tab), 'idle');
+    release();
+    await tab.evaluate(() => (customElements.get('realtime-voice') as unknown as { loadEngine(): Promise<void> }).loadEngine());
+    await tab.evaluate(() => new Promise((resolve) => setTimeout(resolve, 0)));
+    assert.equal(await state(tab), 'idle');
+    assert.deepEqual((await events()).states, ['connecting:engine-loading', 'idle:host-disconnected']);
+    assert.equal(mock.connections.length, connections, 'no session opened');
+    assert.deepEqual(page.problems, []);
+  });
+
+  test('typed first while the engine loads, then the button: the microphone joins the session once it arrives', T, async (t) => {
+    const release = site.hold(ENGINE);
+    t.after(release);
+    const page = await open('/realtime-voice.iife.js', 'text-input');
+    t.after(page.close);
+    const { tab } = page;
+    await tab.locator('realtime-voice [part~="input"]').fill('Hello there');
+    await tab.locator('realtime-voice [part~="input"]').press('Enter');
+    await site.requested(ENGINE);
+    assert.equal(await state(tab), 'connecting');
+    const label = () => tab.locator('realtime-voice [part~="label"]').innerText();
+    assert.equal(await label(), 'Start conversation', 'typed: no microphone yet');
+    await tab.locator('realtime-voice [part~="button"]').click();
+    assert.equal(await label(), 'Stop conversation', 'the press asks for the microphone');
+    release();
+    await tab.waitForFunction(() => document.querySelector('realtime-voice')!.transcript.some((e) => e.role === 'assistant' && e.final && e.text.includes('Hello there')));
+    // The microphone is open: the label says so and the input meter moves with the fake microphone's speech.
+    assert.equal(await label(), 'Stop conversation');
+    await tab.waitForFunction(() => {
+      const base = document.querySelector('realtime-voice')!.shadowRoot!.querySelector<HTMLElement>('[part~="base"]')!;
+      return Number(base.style.getPropertyValue('--rv-input-level')) > 0;
+    });
+    assert.deepEqual(page.problems, []);
   });
 
   test("a strict CSP, script-src 'self' only: with the self-hosted worklet and worker, a full voice turn", T, async (t) => {

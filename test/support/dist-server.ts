@@ -13,7 +13,7 @@ const root = path.resolve(import.meta.dirname, '../..');
 
 export interface DistServer {
   origin: string;
-  /** Every path requested, in order. */
+  /** Every path requested (with its query, if any), in order. */
   requests: string[];
   /** Serves `html` at `pathname` with this Content-Security-Policy. */
   page(pathname: string, html: string, csp: string): void;
@@ -21,7 +21,7 @@ export interface DistServer {
   alias(pathname: string, file: string): void;
   /** Holds `pathname` back until the returned function is called. */
   hold(pathname: string): () => void;
-  /** Resolves once `pathname` has been requested. */
+  /** Resolves once `pathname` (with its query, if any) has been requested. */
   requested(pathname: string): Promise<void>;
   close(): Promise<void>;
 }
@@ -33,9 +33,9 @@ export async function startDistServer(): Promise<DistServer> {
   const waiters = new Map<string, (() => void)[]>();
   const requests: string[] = [];
   const server = createServer((req, res) => {
-    const pathname = new URL(req.url ?? '/', 'http://x').pathname;
-    requests.push(pathname);
-    for (const wake of waiters.get(pathname)?.splice(0) ?? []) wake();
+    const { pathname, search } = new URL(req.url ?? '/', 'http://x');
+    requests.push(pathname + search);
+    for (const wake of waiters.get(pathname + search)?.splice(0) ?? []) wake();
     void (gates.get(pathname) ?? Promise.resolve()).then(() => {
       const page = pages.get(pathname);
       if (page) {
