@@ -1,4 +1,4 @@
-import { expect, fixture, html } from '@open-wc/testing';
+import { expect, fixture, html, waitUntil } from '@open-wc/testing';
 // @ts-expect-error served by the wtr mock plugin
 import { MOCK_ORIGIN, MOCK_TOKEN_URL } from '/__mock-realtime__/config.js';
 import '../../src/realtime-voice.js';
@@ -44,12 +44,14 @@ describe('<realtime-voice> accessibility in every state (axe)', () => {
   });
 
   it('connecting (the token endpoint has not answered yet)', async () => {
-    let answer!: () => void;
+    let answer: (() => void) | undefined;
     el.platform = { fetch: (input, init) => new Promise((resolve) => (answer = () => resolve(fetch(input, init)))) };
     part(el, 'button')!.click();
     await reach(el, 'connecting');
+    // The engine loads first (issue 17); then the key request waits here.
+    await waitUntil(() => answer !== undefined, 'the token request was made');
     await accessibleIn(el, 'connecting');
-    answer();
+    answer!();
     await reach(el, 'listening');
   });
 
