@@ -13,6 +13,7 @@ import { chromium } from 'playwright-core';
 import { WebSocketServer } from 'ws';
 import { CHROMIUM_FLAGS, CHROMIUM_PATH } from '../chromium.mjs';
 import { engineLoad } from './engine-load.mjs';
+import { rendering } from './rendering.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const DUPLEX_SECONDS = Number(process.env.BENCH_DUPLEX_SECONDS || 30);
@@ -162,6 +163,7 @@ try {
     [`Heap growth over a ${SESSION_MINUTES}-minute accelerated session (minute ${heap[0].minute} → ${heap[heap.length - 1].minute}; ${session.frames} frames, ${session.items} items, ${session.interrupts} barge-ins; ran in ${sessionWall.toFixed(0)} s)`, `${growthMB.toFixed(2)} MB`, '≤ 5 MB', check(growthMB <= 5)],
   );
   rows.push(...(await engineLoad(browser, { log })));
+  rows.push(...(await rendering(browser, { log })));
   console.log('');
   console.log(`Audio engine benchmark: ${chromeVersion}, headless, ${os.cpus().length} × ${os.cpus()[0]?.model?.trim()}, ${new Date().toISOString().slice(0, 10)}`);
   console.log('');
