@@ -27,10 +27,9 @@ export const looks: Record<'aurora' | 'paper' | 'terminal', string> = {
   background: linear-gradient(135deg, #7c3aed, #0e7490);
   letter-spacing: 0.02em;
 }
-/* The glow follows the assistant's voice (0..1). */
-.look-aurora:state(speaking)::part(base) {
-  box-shadow: 0 20px 50px rgb(8 6 30 / 0.5),
-    0 0 calc(8px + var(--rv-output-level) * 56px) rgb(34 211 238 / 0.6);
+/* The button glows with the assistant's voice (0..1, set on the button part). */
+.look-aurora:state(speaking)::part(button) {
+  box-shadow: 0 0 calc(8px + var(--rv-output-level) * 40px) rgb(34 211 238 / 0.6);
 }`,
 
   paper: `.look-paper {

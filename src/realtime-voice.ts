@@ -45,7 +45,7 @@ const micIcon = svg`<svg part="icon" viewBox="0 0 24 24" aria-hidden="true" focu
  * @slot label - The main button's label (default: from `strings`).
  * @slot empty - Shown while the transcript is empty (default: `strings.empty`).
  *
- * @csspart base - The outer container (carries `--rv-input-level` and `--rv-output-level`).
+ * @csspart base - The outer container.
  * @csspart status - The status line (a polite live region).
  * @csspart level - Both level meters; also `input-level` and `output-level`.
  * @csspart input-level - The microphone level meter.
@@ -64,7 +64,7 @@ const micIcon = svg`<svg part="icon" viewBox="0 0 24 24" aria-hidden="true" focu
  * @csspart mute - The mute toggle.
  * @csspart devices - The microphone picker.
  * @csspart end - The button that ends a push-to-talk session.
- * @csspart button - The main button.
+ * @csspart button - The main button (carries `--rv-input-level` and `--rv-output-level`).
  * @csspart icon - The default icon.
  * @csspart label - The main button's label.
  *
@@ -89,8 +89,8 @@ const micIcon = svg`<svg part="icon" viewBox="0 0 24 24" aria-hidden="true" focu
  * @cssprop [--rv-shadow=0 4px 18px …] - Shadow of the compact button and panel.
  * @cssprop [--rv-offset=1.25rem] - Distance of the compact button from the viewport corner.
  * @cssprop [--rv-z-index=2147483000] - Stacking order of the compact layout.
- * @cssprop --rv-input-level - Read-only: the microphone level, 0 to 1 (set on the `base` part).
- * @cssprop --rv-output-level - Read-only: the assistant's voice level, 0 to 1 (set on the `base` part).
+ * @cssprop --rv-input-level - Read-only: the microphone level, 0 to 1 (set on the `button` and `level` parts).
+ * @cssprop --rv-output-level - Read-only: the assistant's voice level, 0 to 1 (set on the `button` and `level` parts).
  *
  * @cssstate idle - No session.
  * @cssstate connecting - Fetching the key and opening the session.
@@ -245,9 +245,6 @@ export class RealtimeVoice extends LitElement {
   /** Replaces the outside world (fetch, WebSocket, getUserMedia, AudioContext) for tests and special hosts. */
   platform: Partial<Platform> = {};
 
-  private get _base(): HTMLElement | null {
-    return this.renderRoot?.querySelector<HTMLElement>('[part~="base"]') ?? null;
-  }
   private get _log(): HTMLElement | null {
     return this.renderRoot?.querySelector<HTMLElement>('[part~="transcript"]') ?? null;
   }
@@ -327,11 +324,15 @@ export class RealtimeVoice extends LitElement {
     return this._session.pushToTalk;
   }
 
-  /** Level meters write straight to the base style: no re-render per audio frame. */
+  /**
+   * Levels go straight to the elements that use them, the meters and the button: no re-render per audio
+   * frame, and never on an ancestor of the transcript (on `base` they restyled the whole card each time; bench).
+   */
   private _setLevels(input: number, output: number): void {
-    const style = this._base?.style;
-    style?.setProperty('--rv-input-level', input.toFixed(2));
-    style?.setProperty('--rv-output-level', output.toFixed(2));
+    for (const target of this.renderRoot?.querySelectorAll<HTMLElement>('[part~="level"], [part~="button"]') ?? []) {
+      target.style.setProperty('--rv-input-level', input.toFixed(2));
+      target.style.setProperty('--rv-output-level', output.toFixed(2));
+    }
   }
 
   protected override willUpdate(): void {

@@ -254,8 +254,8 @@ describe('the shell loads the engine on intent', () => {
     // The microphone is open: the label says so and the input meter moves with the fake microphone's speech.
     assert.equal(await label(), 'Stop conversation');
     await tab.waitForFunction(() => {
-      const base = document.querySelector('realtime-voice')!.shadowRoot!.querySelector<HTMLElement>('[part~="base"]')!;
-      return Number(base.style.getPropertyValue('--rv-input-level')) > 0;
+      const meter = document.querySelector('realtime-voice')!.shadowRoot!.querySelector<HTMLElement>('[part~="input-level"]')!;
+      return Number(meter.style.getPropertyValue('--rv-input-level')) > 0;
     });
     assert.deepEqual(page.problems, []);
   });

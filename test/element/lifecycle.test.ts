@@ -7,7 +7,8 @@ import type { RealtimeVoice } from '../../src/realtime-voice.js';
 import { ControlledNetwork } from './net.js';
 import { mockAppends, part, reach, record } from './helpers.js';
 
-const level = (el: RealtimeVoice, name: string) => Number(part(el, 'base')!.style.getPropertyValue(name) || 0);
+/** A level as the element wrote it on the button (and on the meters), where pages' `::part(button)` styles read it. */
+const level = (el: RealtimeVoice, name: string) => Number(part(el, 'button')!.style.getPropertyValue(name) || 0);
 
 describe('<realtime-voice> lifecycle, meters and devices', () => {
   it('releases the microphone, both audio contexts and the socket when removed from the page', async () => {
@@ -105,6 +106,9 @@ forEachTransport((transport) =>
       await reach(el, 'listening');
       await waitUntil(() => level(el, '--rv-input-level') > 0.2, 'the microphone meter moves', { timeout: 15000 });
       expect(getComputedStyle(part(el, 'input-level')!, '::before').transform).to.not.equal('none');
+      expect(Number(part(el, 'input-level')!.style.getPropertyValue('--rv-input-level')), 'on the meter itself').to.be.above(0);
+      // Never on an ancestor of the transcript: that restyled the whole card on every level (bench, issue 23).
+      expect(part(el, 'base')!.style.getPropertyValue('--rv-input-level')).to.equal('');
       await reach(el, 'speaking', 20000);
       await waitUntil(() => level(el, '--rv-output-level') > 0.2, 'the voice meter moves', { timeout: 15000 });
       el.disconnect();

@@ -6,7 +6,7 @@ import type { RealtimeVoice } from '../../src/realtime-voice.js';
 import { forEachTransport } from '../webrtc/transports.js';
 import { assistantReply, nextEvent, part, parts, reach, record } from './helpers.js';
 
-const outputLevel = (el: RealtimeVoice) => Number(part(el, 'base')!.style.getPropertyValue('--rv-output-level') || 0);
+const outputLevel = (el: RealtimeVoice) => Number(part(el, 'output-level')!.style.getPropertyValue('--rv-output-level') || 0);
 
 forEachTransport((transport) => describe('<realtime-voice> voice turn against the mock', () => {
   it('hears the fake microphone, answers with voice, and shows both sides in the transcript', async () => {
