@@ -8,6 +8,7 @@ import http from 'node:http';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { gzipSync } from 'node:zlib';
+import { log, percentile, runAlone } from './table.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const FILES = ['realtime-voice.iife.js', 'realtime-voice.engine.js', 'realtime-voice.all.iife.js'];
@@ -64,7 +65,7 @@ export async function engineLoad(browser, { runs = 10, log = () => {} } = {}) {
     }
   }
 
-  const p50 = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
+  const p50 = (values) => percentile(values, 50);
   const rows = [];
   try {
     for (const [label, network] of [['local server', undefined], ['Fast 3G (1.6 Mbit/s, 150 ms)', SLOW]]) {
@@ -105,17 +106,4 @@ export async function engineLoad(browser, { runs = 10, log = () => {} } = {}) {
   return rows;
 }
 
-// Alone: prints its rows as the table run.mjs prints.
-if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
-  const { chromium } = await import('playwright-core');
-  const { CHROMIUM_FLAGS, CHROMIUM_PATH } = await import('../chromium.mjs');
-  const browser = await chromium.launch({ executablePath: CHROMIUM_PATH, headless: true, args: CHROMIUM_FLAGS });
-  try {
-    const rows = await engineLoad(browser, { runs: Number(process.env.BENCH_ENGINE_RUNS || 10), log: (m) => process.stderr.write(`bench: ${m}\n`) });
-    console.log('| Metric | Measured | Target | Result |');
-    console.log('|---|---|---|---|');
-    for (const r of rows) console.log(`| ${r.join(' | ')} |`);
-  } finally {
-    await browser.close();
-  }
-}
+await runAlone(import.meta.url, (browser) => engineLoad(browser, { runs: Number(process.env.BENCH_ENGINE_RUNS || 10), log }));

@@ -11,17 +11,17 @@ import { existsSync, readFileSync } from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { log, percentile, runAlone } from './table.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const REPLY_SECONDS = Number(process.env.BENCH_REPLY_SECONDS || 20);
 const IDLE_SECONDS = 10;
 /** Each figure is the median of this many runs: a shared VM's scheduling noise swings single runs by 2x. */
 const REPS = Number(process.env.BENCH_RENDER_REPS || 3);
-const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
 async function repeat(run) {
   const values = [];
   for (let i = 0; i < REPS; i++) values.push(await run());
-  return median(values);
+  return percentile(values, 50);
 }
 
 /** 100 ms of a 220 Hz tone at 24 kHz, PCM16, base64: what one audio delta carries. */
@@ -189,16 +189,4 @@ export async function rendering(browser, { log = () => {} } = {}) {
   return rows;
 }
 
-if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
-  const { chromium } = await import('playwright-core');
-  const { CHROMIUM_FLAGS, CHROMIUM_PATH } = await import('../chromium.mjs');
-  const browser = await chromium.launch({ executablePath: CHROMIUM_PATH, headless: true, args: CHROMIUM_FLAGS, ignoreDefaultArgs: ['--mute-audio'] });
-  try {
-    const rows = await rendering(browser, { log: (m) => process.stderr.write(`bench: ${m}\n`) });
-    console.log('| Metric | Measured | Target | Result |');
-    console.log('|---|---|---|---|');
-    for (const r of rows) console.log(`| ${r.join(' | ')} |`);
-  } finally {
-    await browser.close();
-  }
-}
+await runAlone(import.meta.url, (browser) => rendering(browser, { log }), { ignoreDefaultArgs: ['--mute-audio'] });

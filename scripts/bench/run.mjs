@@ -13,6 +13,7 @@ import { chromium } from 'playwright-core';
 import { WebSocketServer } from 'ws';
 import { CHROMIUM_FLAGS, CHROMIUM_PATH } from '../chromium.mjs';
 import { engineLoad } from './engine-load.mjs';
+import { log, percentile as p, printTable } from './table.mjs';
 import { rendering } from './rendering.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
@@ -141,7 +142,6 @@ try {
   const growthMB = (heap[heap.length - 1].used - heap[0].used) / 2 ** 20;
 
   const ms = (v) => `${v.toFixed(1)} ms`;
-  const p = (values, q) => [...values].sort((a, b) => a - b)[Math.min(values.length - 1, Math.floor((q / 100) * values.length))];
   const max = (values) => Math.max(...values);
   const check = (ok) => {
     if (!ok) failed = true;
@@ -167,9 +167,7 @@ try {
   console.log('');
   console.log(`Audio engine benchmark: ${chromeVersion}, headless, ${os.cpus().length} × ${os.cpus()[0]?.model?.trim()}, ${new Date().toISOString().slice(0, 10)}`);
   console.log('');
-  console.log('| Metric | Measured | Target | Result |');
-  console.log('|---|---|---|---|');
-  for (const r of rows) console.log(`| ${r.join(' | ')} |`);
+  printTable(rows);
   console.log('');
   console.log(`Heap (MB, after GC) by minute: ${heap.map((h) => `${h.minute}: ${(h.used / 2 ** 20).toFixed(2)}`).join(', ')}`);
   console.log(`Session: underruns ${session.underruns}, samples still queued at the end ${session.queued}.`);
@@ -179,7 +177,3 @@ try {
   wss.close();
 }
 process.exit(failed ? 1 : 0);
-
-function log(message) {
-  process.stderr.write(`bench: ${message}\n`);
-}

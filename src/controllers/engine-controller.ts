@@ -93,11 +93,6 @@ export class EngineController implements ReactiveController {
     });
   }
 
-  /** The engine's controller, once it has been made. */
-  get session(): SessionController | null {
-    return this.#session;
-  }
-
   get state(): RealtimeVoiceState {
     return this.#session?.state ?? this.#state;
   }
