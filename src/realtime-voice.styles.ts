@@ -235,9 +235,11 @@ export default css`
     block-size: 1.25rem;
     flex: none;
   }
+  /* The pulse darkens (light) or lightens (dark) the background towards the card's text colour, so the label only gains contrast
+     (fading the whole button dropped it below 4.5:1 mid-pulse, as axe caught while connecting). */
   @keyframes rv-pulse {
     50% {
-      opacity: 0.7;
+      background-color: color-mix(in srgb, var(--rv-accent) 65%, var(--rv-color));
     }
   }
 

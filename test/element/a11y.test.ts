@@ -49,7 +49,7 @@ describe('<realtime-voice> accessibility in every state (axe)', () => {
     part(el, 'button')!.click();
     await reach(el, 'connecting');
     // The engine loads first (issue 17); then the key request waits here.
-    await waitUntil(() => answer !== undefined, 'the token request was made');
+    await waitUntil(() => answer !== undefined, 'the token request was made', { timeout: 15_000 });
     await accessibleIn(el, 'connecting');
     answer!();
     await reach(el, 'listening');
